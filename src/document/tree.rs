@@ -1,0 +1,333 @@
+//! The parsed documents as one arena of nodes that remember where they came from.
+//!
+//! Every file of a (multi-file) OpenAPI description is parsed into the same [`Tree`], so a
+//! `NodeId` is unique across files and a `$ref` into another file is just another node id.
+//! Byte offsets are stored; line/character positions are computed only for findings.
+
+use std::fmt;
+
+/// Index of a node in the [`Tree`] arena.
+pub type NodeId = u32;
+
+/// Index of a source file in the [`Tree`].
+pub type FileId = u16;
+
+/// The JSON data model of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Box<str>),
+    Array(Vec<NodeId>),
+    /// Entries in document order. Duplicate keys are kept (the parser reports them); lookups
+    /// take the last one, as JavaScript object construction does.
+    Object(Vec<(Box<str>, NodeId)>),
+}
+
+/// How a node hangs under its physical parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Root,
+    /// Index into the parent's entries (for objects) or items (for arrays).
+    Index(u32),
+}
+
+/// One node: its value plus its place in the source text.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub value: Value,
+    pub file: FileId,
+    pub parent: Option<NodeId>,
+    pub slot: Slot,
+    /// Byte offset where the reference linter's range for this node starts.
+    pub start: u32,
+    /// Byte offset where the reference linter's range for this node ends.
+    pub end: u32,
+}
+
+/// How a file was parsed; the reference linter computes ranges differently for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Parsed with the YAML parser (every root document, and referenced non-`.json` files).
+    Yaml,
+    /// Parsed with the JSON parser (referenced `.json` files).
+    Json,
+}
+
+/// A source file that contributed nodes to the tree.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name findings carry as `source`: the path as given (root) or as resolved (refs).
+    pub name: String,
+    pub text: String,
+    pub syntax: Syntax,
+    pub root: Option<NodeId>,
+    /// Byte offset of the start of every line.
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: String, syntax: Syntax) -> Self {
+        let mut line_starts = vec![0u32];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| (i + 1) as u32),
+        );
+        SourceFile {
+            name,
+            text,
+            syntax,
+            root: None,
+            line_starts,
+        }
+    }
+
+    /// 0-based line and UTF-16 character (as the reference, which runs on JavaScript strings).
+    pub fn position(&self, offset: u32) -> Position {
+        let offset = offset.min(self.text.len() as u32);
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = self.line_starts[line] as usize;
+        let end = floor_char_boundary(&self.text, offset as usize);
+        let character = self.text[line_start..end.max(line_start)]
+            .chars()
+            .map(char::len_utf16)
+            .sum::<usize>();
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+
+    pub fn range(&self, start: u32, end: u32) -> Range {
+        Range {
+            start: self.position(start),
+            end: self.position(end),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// 0-based line and character, as in Spectral's JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Range {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// One segment of a JSON path: an object key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Segment {
+    Key(Box<str>),
+    Index(u32),
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Segment::Key(k) => f.write_str(k),
+            Segment::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+impl serde::Serialize for Segment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Spectral prints every segment as a string, array indices included.
+        s.collect_str(self)
+    }
+}
+
+/// All parsed files and their nodes.
+#[derive(Debug, Default)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    files: Vec<SourceFile>,
+}
+
+impl Tree {
+    pub fn new() -> Self {
+        Tree::default()
+    }
+
+    pub fn add_file(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        (self.files.len() - 1) as FileId
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id as usize]
+    }
+
+    pub fn file_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id as usize]
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Adds a node; parsers fix up `parent`/`slot` of children with [`Tree::adopt`].
+    pub fn push(&mut self, value: Value, file: FileId, start: u32, end: u32) -> NodeId {
+        self.nodes.push(Node {
+            value,
+            file,
+            parent: None,
+            slot: Slot::Root,
+            start,
+            end,
+        });
+        (self.nodes.len() - 1) as NodeId
+    }
+
+    /// Drops every node from `len` on (a parse attempt that failed and will be retried).
+    pub fn truncate(&mut self, len: usize) {
+        self.nodes.truncate(len);
+    }
+
+    /// Records `parent` as the physical parent of each of its children.
+    pub fn adopt(&mut self, parent: NodeId) {
+        let children: Vec<NodeId> = match &self.nodes[parent as usize].value {
+            Value::Array(items) => items.clone(),
+            Value::Object(entries) => entries.iter().map(|(_, v)| *v).collect(),
+            _ => return,
+        };
+        for (i, child) in children.into_iter().enumerate() {
+            let node = &mut self.nodes[child as usize];
+            node.parent = Some(parent);
+            node.slot = Slot::Index(i as u32);
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    pub fn node_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.nodes[id as usize]
+    }
+
+    pub fn value(&self, id: NodeId) -> &Value {
+        &self.nodes[id as usize].value
+    }
+
+    pub fn as_str(&self, id: NodeId) -> Option<&str> {
+        match self.value(id) {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self, id: NodeId) -> &[(Box<str>, NodeId)] {
+        match self.value(id) {
+            Value::Object(e) => e,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match self.value(id) {
+            Value::Array(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn is_object(&self, id: NodeId) -> bool {
+        matches!(self.value(id), Value::Object(_))
+    }
+
+    /// Physical child by key (last duplicate wins), without following `$ref`.
+    pub fn raw_get(&self, id: NodeId, key: &str) -> Option<NodeId> {
+        self.entries(id)
+            .iter()
+            .rev()
+            .find(|(k, _)| &**k == key)
+            .map(|(_, v)| *v)
+    }
+
+    /// The key (or index) under which `id` hangs in its physical parent.
+    pub fn segment(&self, id: NodeId) -> Option<Segment> {
+        let node = self.node(id);
+        let (parent, Slot::Index(i)) = (node.parent?, node.slot) else {
+            return None;
+        };
+        match self.value(parent) {
+            Value::Object(entries) => Some(Segment::Key(entries[i as usize].0.clone())),
+            Value::Array(_) => Some(Segment::Index(i)),
+            _ => None,
+        }
+    }
+
+    /// The physical JSON path of `id` inside its own file.
+    pub fn path(&self, id: NodeId) -> Vec<Segment> {
+        let mut path = Vec::new();
+        let mut cur = id;
+        while let Some(seg) = self.segment(cur) {
+            path.push(seg);
+            cur = self.node(cur).parent.unwrap_or(cur);
+        }
+        path.reverse();
+        path
+    }
+
+    /// The reference linter's range of `id`, in its own file.
+    pub fn range(&self, id: NodeId) -> Range {
+        let node = self.node(id);
+        self.file(node.file).range(node.start, node.end)
+    }
+
+    /// The source name of the file `id` lives in.
+    pub fn source(&self, id: NodeId) -> &str {
+        &self.file(self.node(id).file).name
+    }
+}
+
+/// Conversion of a node (physical, no `$ref` following) into a `serde_json::Value`, for rules that
+/// hand a subtree to a JSON Schema validator.
+pub fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
+    match tree.value(id) {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::Number::from_f64(*n)
+            .map(|n| {
+                // Keep integers integral so JSON Schema `type: integer` behaves as in JavaScript.
+                if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                    serde_json::Value::from(n.as_f64().unwrap_or_default() as i64)
+                } else {
+                    serde_json::Value::Number(n)
+                }
+            })
+            .unwrap_or(serde_json::Value::Null),
+        Value::String(s) => serde_json::Value::String(s.to_string()),
+        Value::Array(items) => items.iter().map(|&i| to_json(tree, i)).collect(),
+        Value::Object(entries) => {
+            let mut map = serde_json::Map::new();
+            for (k, v) in entries {
+                map.insert(k.to_string(), to_json(tree, *v));
+            }
+            serde_json::Value::Object(map)
+        }
+    }
+}
