@@ -2,3 +2,6 @@
 //! an admission webhook and a Kubernetes controller that share one lint engine.
 
 pub mod document;
+pub mod lint;
+pub mod rules;
+pub mod ruleset;

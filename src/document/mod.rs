@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 pub use limits::Limits;
 pub use refs::{RefError, Refs, Target};
-pub use tree::{FileId, NodeId, Range, Segment, SourceFile, Syntax, Tree, Value};
+pub use tree::{FileId, NodeId, Range, Segment, Slot, SourceFile, Syntax, Tree, Value};
 
 /// Why a document could not be loaded at all.
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]

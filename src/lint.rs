@@ -1,0 +1,275 @@
+//! Runs a ruleset over a document and produces the findings, de-duplicated and ordered as the
+//! reference linter does.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::document::{Document, LoadError, LoadOptions, Range, Segment, Tree};
+use crate::rules::{print_value, Report, Sink};
+use crate::ruleset::{Applies, RuleEntry, Ruleset};
+
+/// Finding severity, numbered as Spectral's JSON output does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error = 0,
+    Warn = 1,
+    Info = 2,
+    Hint = 3,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warn => "warn",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// One problem found in a document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub code: String,
+    pub message: String,
+    pub severity: Severity,
+    /// JSON path of the finding in `source`, as the reference reports it.
+    pub path: Vec<Segment>,
+    pub source: String,
+    pub range: Range,
+    /// The ADR rule the finding enforces (e.g. `/core/version-header`), where the ruleset maps one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adr_rule: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documentation_url: Option<&'static str>,
+}
+
+/// Loads `text` as `name` and lints it with `ruleset`. Load failures that the reference reports
+/// as findings (syntax errors) become a `parser` finding; the rest are returned as errors.
+pub fn lint_bytes(
+    name: &str,
+    text: &[u8],
+    ruleset: &Ruleset,
+    options: &LoadOptions,
+) -> Result<Vec<Finding>, LoadError> {
+    match Document::load(name, text, options) {
+        Ok(doc) => Ok(lint(&doc, ruleset)),
+        Err(e @ LoadError::Syntax { .. }) => {
+            let text = String::from_utf8_lossy(text).into_owned();
+            let file = crate::document::SourceFile::new(name.to_string(), text, crate::document::Syntax::Yaml);
+            let at = file.position(e.offset());
+            Ok(vec![Finding {
+                code: "parser".into(),
+                message: e.to_string(),
+                severity: Severity::Error,
+                path: Vec::new(),
+                source: name.to_string(),
+                range: Range { start: at, end: at },
+                adr_rule: None,
+                documentation_url: None,
+            }])
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Lints a loaded document.
+pub fn lint(doc: &Document, ruleset: &Ruleset) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    parser_findings(doc, &mut findings);
+    ref_findings(doc, &mut findings);
+    if doc.formats.is_unrecognized() {
+        findings.push(unrecognized_format(doc));
+    }
+    for entry in ruleset.entries() {
+        if !applies(entry.applies, doc) {
+            continue;
+        }
+        let mut sink = Sink::default();
+        entry.check.check(doc, &mut sink);
+        for report in sink.reports {
+            findings.push(finding(doc, entry, &report));
+        }
+    }
+    dedupe_and_sort(findings)
+}
+
+fn applies(applies: Applies, doc: &Document) -> bool {
+    let f = doc.formats;
+    match applies {
+        Applies::All => true,
+        Applies::Oas2 => f.oas2,
+        Applies::Oas3 => f.oas3,
+        Applies::Oas2Or3 => f.oas2 || f.oas3,
+        Applies::Oas3_0 => f.oas3_0,
+        Applies::Oas3_1 => f.oas3_1,
+    }
+}
+
+fn finding(doc: &Document, entry: &RuleEntry, report: &Report) -> Finding {
+    let at = doc.location(report.node);
+    let mut path = doc.tree.path(at);
+    path.extend(report.subpath.iter().cloned());
+    let range = if report.subpath.is_empty() {
+        doc.tree.range(at)
+    } else {
+        range_at_path(&doc.tree, doc.tree.node(at).file, &path).unwrap_or(doc.tree.range(at))
+    };
+    let message = render(entry.message, doc, report, &path);
+    Finding {
+        code: entry.code.to_string(),
+        message,
+        severity: entry.severity,
+        path,
+        source: doc.tree.source(at).to_string(),
+        range,
+        adr_rule: entry.adr_rule,
+        documentation_url: entry.documentation_url,
+    }
+}
+
+/// Fills a message template the way Spectral does (`{{value}}`, `{{property}}`, `{{error}}`,
+/// `{{path}}`); a variable without a value renders empty.
+fn render(template: &str, doc: &Document, report: &Report, path: &[Segment]) -> String {
+    if !template.contains("{{") {
+        return template.to_string();
+    }
+    let value = report
+        .value
+        .clone()
+        .unwrap_or_else(|| print_value(doc, report.node));
+    let property = report
+        .property
+        .clone()
+        .or_else(|| path.last().map(|s| s.to_string()))
+        .unwrap_or_default();
+    let pointer = if path.is_empty() {
+        "#".to_string()
+    } else {
+        let segs: Vec<String> = path
+            .iter()
+            .map(|s| s.to_string().replace('~', "~0").replace('/', "~1"))
+            .collect();
+        format!("#/{}", segs.join("/"))
+    };
+    template
+        .replace("{{value}}", &value)
+        .replace("{{property}}", &property)
+        .replace("{{error}}", report.error.as_deref().unwrap_or(""))
+        .replace("{{path}}", &pointer)
+}
+
+/// Range of an exact physical path in `file`, if every segment exists.
+fn range_at_path(tree: &Tree, file: crate::document::FileId, path: &[Segment]) -> Option<Range> {
+    let mut cur = tree.file(file).root?;
+    for seg in path {
+        cur = match seg {
+            Segment::Key(k) => tree.raw_get(cur, k)?,
+            Segment::Index(i) => *tree.items(cur).get(*i as usize)?,
+        };
+    }
+    Some(tree.range(cur))
+}
+
+fn parser_findings(doc: &Document, out: &mut Vec<Finding>) {
+    for d in &doc.diagnostics {
+        let path = match &d.object {
+            Some((obj, key)) => {
+                let mut p = doc.tree.path(*obj);
+                p.push(Segment::Key(key.clone()));
+                p
+            }
+            None => Vec::new(),
+        };
+        let file = doc.tree.file(d.file);
+        out.push(Finding {
+            code: "parser".into(),
+            message: d.message.clone(),
+            severity: Severity::Error,
+            path,
+            source: file.name.clone(),
+            range: file.range(d.start, d.end),
+            adr_rule: None,
+            documentation_url: None,
+        });
+    }
+}
+
+/// `invalid-ref` findings. The reference reports every one against the root document; for a
+/// reference inside another file it keeps that file's path, which usually does not exist in
+/// the root document and then gets the empty range at 0:0.
+fn ref_findings(doc: &Document, out: &mut Vec<Finding>) {
+    for e in &doc.ref_errors {
+        let path = doc.tree.path(e.at);
+        let in_root = doc.tree.node(e.at).file == doc.root_file;
+        let range = if in_root {
+            doc.tree.range(e.at)
+        } else {
+            range_at_path(&doc.tree, doc.root_file, &path).unwrap_or_default()
+        };
+        out.push(Finding {
+            code: "invalid-ref".into(),
+            message: e.message.clone(),
+            severity: Severity::Error,
+            path,
+            source: doc.root_name().to_string(),
+            range,
+            adr_rule: None,
+            documentation_url: None,
+        });
+    }
+}
+
+/// The names Spectral 6.16.3 lists for the formats `spectral:oas` registers.
+const REGISTERED_FORMATS: &str =
+    "OpenAPI 2.0 (Swagger), OpenAPI 3.x, OpenAPI 3.0.x, OpenAPI 3.1.x, OpenAPI 3.2.x";
+
+fn unrecognized_format(doc: &Document) -> Finding {
+    Finding {
+        code: "unrecognized-format".into(),
+        message: format!(
+            "The provided document does not match any of the registered formats [{REGISTERED_FORMATS}]"
+        ),
+        severity: Severity::Warn,
+        path: Vec::new(),
+        source: doc.root_name().to_string(),
+        range: Range::default(),
+        adr_rule: None,
+        documentation_url: None,
+    }
+}
+
+/// Spectral drops results with the same code, path, source and message (range instead of path
+/// when the path is empty), then orders by source, position, code and path.
+fn dedupe_and_sort(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen = HashSet::new();
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            let place = if f.path.is_empty() {
+                format!("{:?}", f.range)
+            } else {
+                String::new()
+            };
+            seen.insert((
+                f.code.clone(),
+                f.path.clone(),
+                place,
+                f.source.clone(),
+                f.message.clone(),
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.source
+            .cmp(&b.source)
+            .then(a.range.start.cmp(&b.range.start))
+            .then(a.code.cmp(&b.code))
+            .then(a.path.cmp(&b.path))
+    });
+    out
+}
