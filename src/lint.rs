@@ -60,7 +60,11 @@ pub fn lint_bytes(
         Ok(doc) => Ok(lint(&doc, ruleset)),
         Err(e @ LoadError::Syntax { .. }) => {
             let text = String::from_utf8_lossy(text).into_owned();
-            let file = crate::document::SourceFile::new(name.to_string(), text, crate::document::Syntax::Yaml);
+            let file = crate::document::SourceFile::new(
+                name.to_string(),
+                text,
+                crate::document::Syntax::Yaml,
+            );
             let at = file.position(e.offset());
             Ok(vec![Finding {
                 code: "parser".into(),

@@ -286,7 +286,9 @@ impl Parser<'_> {
             _ => close_end,
         };
         let start = self.container_start(open, key_end);
-        let id = self.tree.push(Value::Object(entries), self.file, start, end);
+        let id = self
+            .tree
+            .push(Value::Object(entries), self.file, start, end);
         self.tree.adopt(id);
         for (key, (kstart, kend)) in duplicates {
             self.diagnostics.push(ParseDiagnostic {

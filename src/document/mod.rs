@@ -267,7 +267,11 @@ fn detect_formats(doc: &Document) -> Formats {
     let Some(root) = doc.root.filter(|&r| doc.tree.is_object(r)) else {
         return formats;
     };
-    let field = |key: &str| doc.tree.raw_get(root, key).map(|v| js_string(doc.tree.value(v)));
+    let field = |key: &str| {
+        doc.tree
+            .raw_get(root, key)
+            .map(|v| js_string(doc.tree.value(v)))
+    };
     if let Some(swagger) = field("swagger") {
         formats.oas2 = js_parse_int(&swagger) == Some(2);
     }
@@ -275,10 +279,13 @@ fn detect_formats(doc: &Document) -> Formats {
         formats.oas3 = js_parse_int(&openapi) == Some(3);
         let minor = |m: char| {
             let mut chars = openapi.chars();
-            let head = chars.next() == Some('3') && chars.next() == Some('.') && chars.next() == Some(m);
+            let head =
+                chars.next() == Some('3') && chars.next() == Some('.') && chars.next() == Some(m);
             let rest = chars.as_str();
             head && (rest.is_empty()
-                || rest.strip_prefix('.').is_some_and(|r| r.chars().all(|c| c.is_ascii_digit())))
+                || rest
+                    .strip_prefix('.')
+                    .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit())))
         };
         formats.oas3_0 = formats.oas3 && minor('0');
         formats.oas3_1 = formats.oas3 && minor('1');

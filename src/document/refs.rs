@@ -193,7 +193,10 @@ impl Resolver<'_> {
         let tree = &self.doc.tree;
         let direct = match tree.value(cur) {
             Value::Object(_) => tree.raw_get(cur, seg),
-            Value::Array(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i).copied()),
+            Value::Array(items) => seg
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i).copied()),
             _ => None,
         };
         if direct.is_some() {

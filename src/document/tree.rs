@@ -313,7 +313,9 @@ pub fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
         Value::Number(n) => serde_json::Number::from_f64(*n)
             .map(|n| {
                 // Keep integers integral so JSON Schema `type: integer` behaves as in JavaScript.
-                if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                {
                     serde_json::Value::from(n.as_f64().unwrap_or_default() as i64)
                 } else {
                     serde_json::Value::Number(n)

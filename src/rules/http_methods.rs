@@ -6,7 +6,8 @@ use super::pattern::JsPattern;
 use super::{Check, Report, Sink};
 use crate::document::Document;
 
-static PATH_FILTER: LazyLock<JsPattern> = LazyLock::new(|| JsPattern::new("/(description|summary)/i"));
+static PATH_FILTER: LazyLock<JsPattern> =
+    LazyLock::new(|| JsPattern::new("/(description|summary)/i"));
 static ALLOWED: LazyLock<JsPattern> =
     LazyLock::new(|| JsPattern::new("post|put|get|delete|patch|parameters"));
 
@@ -52,7 +53,11 @@ mod tests {
             "/Descriptions": {"parameters": [], "head": {}}}}"#;
         assert_eq!(
             run(&HttpMethods, doc),
-            ["paths./summary-items.summary", "paths./summary-items.options", "paths./Descriptions.head"]
+            [
+                "paths./summary-items.summary",
+                "paths./summary-items.options",
+                "paths./Descriptions.head"
+            ]
         );
     }
 }

@@ -43,7 +43,9 @@ impl Check for InfoContactFields {
             if doc.get(contact, field).is_none() {
                 sink.push(Report {
                     node: contact,
-                    error: Some(format!("\"contact\" property must have required property \"{field}\"")),
+                    error: Some(format!(
+                        "\"contact\" property must have required property \"{field}\""
+                    )),
                     ..Report::default()
                 });
             }
@@ -65,10 +67,14 @@ mod tests {
 
     #[test]
     fn info_contact_fields() {
-        let ok = r#"{"info": {"contact": {"name": "a", "email": "a@b.nl", "url": "https://b.nl"}}}"#;
+        let ok =
+            r#"{"info": {"contact": {"name": "a", "email": "a@b.nl", "url": "https://b.nl"}}}"#;
         assert!(run(&InfoContactFields, ok).is_empty());
         let missing = r#"{"info": {"contact": {"name": "a"}}}"#;
-        assert_eq!(run(&InfoContactFields, missing), ["info.contact", "info.contact"]);
+        assert_eq!(
+            run(&InfoContactFields, missing),
+            ["info.contact", "info.contact"]
+        );
         assert!(run(&InfoContactFields, r#"{"info": {}}"#).is_empty());
     }
 }

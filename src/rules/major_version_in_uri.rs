@@ -26,8 +26,12 @@ impl Check for MajorVersionInUri {
             _ => return,
         };
         for server in servers {
-            let Some(url) = doc.get(server, "url") else { continue };
-            let Some(text) = doc.as_str(url) else { continue };
+            let Some(url) = doc.get(server, "url") else {
+                continue;
+            };
+            let Some(text) = doc.as_str(url) else {
+                continue;
+            };
             if !MAJOR_VERSION.test(text) {
                 sink.push(Report {
                     node: url,
@@ -48,7 +52,10 @@ mod tests {
     fn include_major_version_in_uri() {
         let doc = r#"{"servers": [{"url": "https://x.nl/api/v1"}, {"url": "/v2"},
             {"url": "https://x.nl/api/version1"}, {"url": "https://x.nl/api"}, {"description": "no url"}]}"#;
-        assert_eq!(run(&MajorVersionInUri, doc), ["servers.2.url", "servers.3.url"]);
+        assert_eq!(
+            run(&MajorVersionInUri, doc),
+            ["servers.2.url", "servers.3.url"]
+        );
         assert!(run(&MajorVersionInUri, r#"{"servers": []}"#).is_empty());
     }
 }

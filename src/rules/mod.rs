@@ -112,7 +112,10 @@ pub(crate) mod testing {
             .map(|r| {
                 let mut path = doc.tree.path(doc.location(r.node));
                 path.extend(r.subpath.iter().cloned());
-                path.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(".")
+                path.iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(".")
             })
             .collect()
     }

@@ -24,8 +24,12 @@ impl OpenApiVersion {
 impl Check for OpenApiVersion {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let Some(root) = doc.root else { return };
-        let Some(field) = doc.get(root, "openapi") else { return };
-        let Some(version) = doc.as_str(field) else { return };
+        let Some(field) = doc.get(root, "openapi") else {
+            return;
+        };
+        let Some(version) = doc.as_str(field) else {
+            return;
+        };
         if !self.pattern.test(version) {
             sink.push(Report {
                 node: field,
@@ -46,7 +50,10 @@ impl Check for OpenApiRootExists {
         if !doc.is_object(root) {
             return;
         }
-        if !doc.get(root, "openapi").is_some_and(|v| truthy(doc.value(v))) {
+        if !doc
+            .get(root, "openapi")
+            .is_some_and(|v| truthy(doc.value(v)))
+        {
             sink.node(root);
         }
     }

@@ -8,9 +8,12 @@ use crate::document::Document;
 
 /// The official exclusion `/\/openapi\.(json)|(yaml)/`: by JavaScript precedence this excludes
 /// any path containing `/openapi.json` *or* containing `yaml` anywhere (reproduced).
-static EXCLUDED: LazyLock<JsPattern> = LazyLock::new(|| JsPattern::new(r"/\/openapi\.(json)|(yaml)/"));
+static EXCLUDED: LazyLock<JsPattern> =
+    LazyLock::new(|| JsPattern::new(r"/\/openapi\.(json)|(yaml)/"));
 static KEBAB: LazyLock<JsPattern> = LazyLock::new(|| {
-    JsPattern::new(r"^(\/|(\/_[a-z0-9]+|\/(([a-z0-9\-]+|{[^}]+})(\/([a-z0-9\-\.]+|{[^}]+}))*)(\/_[a-z]+)?)\/?)$")
+    JsPattern::new(
+        r"^(\/|(\/_[a-z0-9]+|\/(([a-z0-9\-]+|{[^}]+})(\/([a-z0-9\-\.]+|{[^}]+}))*)(\/_[a-z]+)?)\/?)$",
+    )
 });
 
 /// Every path key (except the excluded ones) must match the official kebab-case pattern.
@@ -49,7 +52,11 @@ mod tests {
             "/a.json": {}, "/openapi.json": {}, "/x/openapi.yaml": {}, "/Upper/yaml-thing": {}}}"#;
         assert_eq!(
             run(&PathsKebabCase, doc),
-            ["paths./laatsteWijziging", "paths./snake_case", "paths./a.json"]
+            [
+                "paths./laatsteWijziging",
+                "paths./snake_case",
+                "paths./a.json"
+            ]
         );
     }
 }

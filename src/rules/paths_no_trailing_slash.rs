@@ -47,12 +47,18 @@ mod tests {
     fn official_pattern_only_fires_with_a_space() {
         let rule = PathsNoTrailingSlash::new(r".+ \/$");
         assert!(run(&rule, r#"{"paths": {"/gebouwen/": {}, "/": {}}}"#).is_empty());
-        assert_eq!(run(&rule, r#"{"paths": {"/gebouwen /": {}}}"#), ["paths./gebouwen /"]);
+        assert_eq!(
+            run(&rule, r#"{"paths": {"/gebouwen /": {}}}"#),
+            ["paths./gebouwen /"]
+        );
     }
 
     #[test]
     fn corrected_pattern() {
         let rule = PathsNoTrailingSlash::new(r".+\/$");
-        assert_eq!(run(&rule, r#"{"paths": {"/gebouwen/": {}, "/": {}}}"#), ["paths./gebouwen/"]);
+        assert_eq!(
+            run(&rule, r#"{"paths": {"/gebouwen/": {}, "/": {}}}"#),
+            ["paths./gebouwen/"]
+        );
     }
 }

@@ -26,7 +26,8 @@ impl JsPattern {
         };
         JsPattern {
             text,
-            regex: regex.unwrap_or_else(|e| panic!("ruleset pattern {text:?} does not compile: {e}")),
+            regex: regex
+                .unwrap_or_else(|e| panic!("ruleset pattern {text:?} does not compile: {e}")),
         }
     }
 

@@ -25,7 +25,9 @@ impl QueryKeysCamelCase {
         if !in_query {
             return;
         }
-        let Some(name) = doc.get(candidate, "name") else { return };
+        let Some(name) = doc.get(candidate, "name") else {
+            return;
+        };
         let Some(text) = doc.as_str(name) else { return };
         if !CAMEL.test(text) {
             sink.push(Report {
@@ -52,7 +54,9 @@ impl Check for QueryKeysCamelCase {
         if let Some(paths) = doc.get(root, "paths") {
             for item in children(doc, paths) {
                 for operation in children(doc, item) {
-                    let Some(params) = doc.get(operation, "parameters") else { continue };
+                    let Some(params) = doc.get(operation, "parameters") else {
+                        continue;
+                    };
                     for param in children(doc, params) {
                         Self::inspect(doc, param, sink);
                     }

@@ -7,7 +7,9 @@ use super::{Check, Report, Sink};
 use crate::document::Document;
 
 static SEMVER: LazyLock<JsPattern> = LazyLock::new(|| {
-    JsPattern::new(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
+    JsPattern::new(
+        r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
+    )
 });
 
 /// `info.version` must match the official SemVer 2.0 regular expression. A non-string version
@@ -20,7 +22,9 @@ impl Check for Semver {
         let Some(version) = doc.root.and_then(|r| doc.get_path(r, &["info", "version"])) else {
             return;
         };
-        let Some(text) = doc.as_str(version) else { return };
+        let Some(text) = doc.as_str(version) else {
+            return;
+        };
         if !SEMVER.test(text) {
             sink.push(Report {
                 node: version,

@@ -1,0 +1,89 @@
+//! Output formats for lint results: one module per format.
+
+mod json;
+mod spectral_json;
+mod text;
+
+use serde::Serialize;
+
+use crate::document::Segment;
+use crate::lint::{Finding, Severity};
+
+/// A path as Spectral's stylish output prints it: `paths./pets.get.responses[200]`.
+pub fn dot_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for (i, seg) in path.iter().enumerate() {
+        let text = seg.to_string();
+        let numeric = matches!(seg, Segment::Index(_))
+            || (!text.trim().is_empty() && text.trim().parse::<f64>().is_ok());
+        if text.is_empty() {
+            out.push_str("['']");
+        } else if text.chars().any(char::is_whitespace) {
+            out.push_str(&format!("['{text}']"));
+        } else if numeric {
+            out.push_str(&format!("[{text}]"));
+        } else {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+/// The findings of one linted input.
+#[derive(Debug, Clone)]
+pub struct DocumentReport {
+    /// The input as the user named it (`-` for standard input).
+    pub source: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Counts per severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub hints: usize,
+}
+
+impl Summary {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warn => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+                Severity::Hint => s.hints += 1,
+            }
+        }
+        s
+    }
+
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.infos + self.hints
+    }
+}
+
+/// The output formats of `adr-operator lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: file:line:col, severity, code, ADR rule, message, path and docs link.
+    Text,
+    /// adr-operator's own JSON: findings with ADR rule and docs URL, per document, with a summary.
+    Json,
+    /// Exactly the shape of Spectral's `-f json`, for existing tooling and comparisons.
+    SpectralJson,
+}
+
+/// Renders `reports` in `format`. `color` applies to text only.
+pub fn render(format: Format, ruleset: &str, reports: &[DocumentReport], color: bool) -> String {
+    match format {
+        Format::Text => text::render(reports, color),
+        Format::Json => json::render(ruleset, reports),
+        Format::SpectralJson => spectral_json::render(reports),
+    }
+}
