@@ -95,7 +95,7 @@ fn lint(args: LintArgs) -> ExitCode {
     let options = LoadOptions::default();
     let mut reports = Vec::new();
     for input in &args.inputs {
-        let bytes = match read_input(input) {
+        let bytes = match read_input(input, options.limits.max_input_bytes) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("adr-operator: cannot read {input}: {e}");
@@ -138,14 +138,25 @@ fn lint(args: LintArgs) -> ExitCode {
     }
 }
 
-fn read_input(input: &str) -> std::io::Result<Vec<u8>> {
+/// Reads an input, refusing (before reading) one larger than the engine would accept.
+fn read_input(input: &str, limit: usize) -> Result<Vec<u8>, String> {
+    let too_large = |size: u64| format!("{size} bytes exceeds the input limit of {limit} bytes");
     if input == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(input)
+        std::io::stdin()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| e.to_string())?;
+        if buf.len() > limit {
+            return Err(too_large(buf.len() as u64));
+        }
+        return Ok(buf);
     }
+    let size = std::fs::metadata(input).map_err(|e| e.to_string())?.len();
+    if size > limit as u64 {
+        return Err(too_large(size));
+    }
+    std::fs::read(input).map_err(|e| e.to_string())
 }
 
 fn print(text: &str) -> ExitCode {

@@ -207,22 +207,24 @@ fn parse_file(
         .trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with(['{', '[']);
-    if looks_like_json {
-        let mark = tree.node_count();
-        let mut json_diags = Vec::new();
-        match json::parse(tree, file, limits, &mut json_diags) {
-            Ok(root) => {
-                diagnostics.extend(json_diags);
-                return Ok(Some(root));
-            }
-            Err(e @ (LoadError::TooDeep { .. } | LoadError::StringTooLong { .. })) => {
-                return Err(e)
-            }
-            Err(e) if tree.file(file).syntax == Syntax::Json => return Err(e),
-            Err(_) => tree.truncate(mark),
-        }
+    if !looks_like_json {
+        return yaml::parse(tree, file, limits, diagnostics);
     }
-    yaml::parse(tree, file, limits, diagnostics)
+    let mark = tree.node_count();
+    let mut json_diags = Vec::new();
+    let json_error = match json::parse(tree, file, limits, &mut json_diags) {
+        Ok(root) => {
+            diagnostics.extend(json_diags);
+            return Ok(Some(root));
+        }
+        Err(e @ (LoadError::TooDeep { .. } | LoadError::StringTooLong { .. })) => return Err(e),
+        Err(e) if tree.file(file).syntax == Syntax::Json => return Err(e),
+        Err(e) => e,
+    };
+    // Not strict JSON: it may still be YAML (flow style, comments). If it is not, the JSON
+    // parser's error points closer to the mistake.
+    tree.truncate(mark);
+    yaml::parse(tree, file, limits, diagnostics).map_err(|_| json_error)
 }
 
 /// Loads a referenced file into the tree (used by `$ref` resolution).

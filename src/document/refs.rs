@@ -11,6 +11,9 @@ use std::path::{Component, Path, PathBuf};
 use super::tree::{FileId, NodeId, Segment, Tree, Value};
 use super::{load_referenced_file, Document, Limits};
 
+/// Longest chain of references to references that is followed (each hop recurses).
+const MAX_CHAIN: usize = 64;
+
 /// What a reference object resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -112,6 +115,12 @@ impl Resolver<'_> {
     fn resolve(&mut self, id: NodeId) -> Target {
         if let Some(t) = self.doc.refs.targets.get(&id) {
             return *t;
+        }
+        if self.in_progress.len() >= MAX_CHAIN {
+            if let Some((at, _)) = ref_string(&self.doc.tree, id) {
+                self.error(at, format!("reference chain longer than {MAX_CHAIN} hops"));
+            }
+            return Target::Unreachable;
         }
         if self.doc.refs.targets.len() >= self.limits.max_refs || !self.in_progress.insert(id) {
             return Target::Unreachable;
