@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Side-by-side time and peak memory: adr-operator lint vs the reference linter (Spectral 6.16.3
+# with the official ADR 2.2.1 ruleset) vs a bare serde_json parse of the same bytes (the floor).
+# Installs Spectral from npm into bench/.spectral (ignored by git) on first use.
+#   bench/compare.sh [FILE...]      (default: ../shared/corpus/large/*.json and a few nl-gov documents)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=../shared
+ruleset=$shared/adr-reference/Logius-standaarden__publicatie/api/adr/2.2.1/media/linter.yaml
+runs=${RUNS:-3}
+
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+cargo build --release --quiet --bin adr-operator --example parse_floor
+if [[ ! -x bench/.spectral/node_modules/.bin/spectral ]]; then
+  echo "installing @stoplight/spectral-cli@6.16.3 into bench/.spectral ..." >&2
+  mkdir -p bench/.spectral
+  npm install --silent --prefix bench/.spectral @stoplight/spectral-cli@6.16.3 >/dev/null
+fi
+
+files=("$@")
+if [[ ${#files[@]} -eq 0 ]]; then
+  files=("$shared"/corpus/large/*.json
+         "$shared"/corpus/nl-gov/VNG-Realisatie__Haal-Centraal-BRK-bevragen__specificatie--genereervariant--openapi.json
+         "$shared"/corpus/nl-gov/developer-overheid-nl__don-tools-api__api--openapi.json)
+fi
+
+SPECTRAL_TIMEOUT=${SPECTRAL_TIMEOUT:-120} RUNS=$runs python3 - "$ruleset" "${files[@]}" <<'PY'
+import os, subprocess, sys, tempfile, time, platform
+
+ruleset, files = sys.argv[1], sys.argv[2:]
+runs = int(os.environ["RUNS"])
+timeout = int(os.environ["SPECTRAL_TIMEOUT"])
+
+def measure(cmd, repeat):
+    """Best wall time (s) and the largest peak RSS (MiB) over `repeat` runs of `cmd`."""
+    best, peak, status = None, 0, "ok"
+    # GNU time reports the peak RSS of the program itself (a Python child's would include the
+    # forked interpreter's memory).
+    rss_file = tempfile.NamedTemporaryFile(delete=False).name
+    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file, *cmd]
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError as e:
+            return None, None, str(e)
+        deadline = start + timeout
+        while True:
+            pid, code, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                p.kill(); os.wait4(p.pid, 0)
+                return None, None, "timeout"
+            time.sleep(0.001)
+        elapsed = time.perf_counter() - start
+        if os.WEXITSTATUS(code) not in (0, 1):
+            status = f"exit {os.WEXITSTATUS(code)}"
+        best = elapsed if best is None else min(best, elapsed)
+        with open(rss_file) as fh:
+            kib = [int(l) for l in fh.read().split() if l.isdigit()]
+        peak = max([peak] + [k / 1024 for k in kib])
+    return best, peak, status
+
+print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; best of {runs} runs (Spectral: 1 run)")
+print(f"{'document':<44} {'size':>8} | {'floor s':>8} {'MiB':>6} | {'adr s':>8} {'MiB':>6} {'x floor':>7} | {'spectral s':>10} {'MiB':>6} {'speedup':>8}")
+for f in files:
+    size = os.path.getsize(f) / 1e6
+    ft, fm, _ = measure(["target/release/examples/parse_floor", f], runs)
+    at, am, ast = measure(["target/release/adr-operator", "lint", "--ruleset", "adr-2.2.1", "--format", "json", f], runs)
+    st, sm, sst = measure(["bench/.spectral/node_modules/.bin/spectral", "lint", "-q", "-f", "json", "-r", ruleset, f], 1)
+    fmt = lambda v, w, p=3: f"{v:>{w}.{p}f}" if v is not None else f"{'-':>{w}}"
+    ratio = f"{at / ft:>7.1f}" if at and ft else f"{'-':>7}"
+    speed = f"{st / at:>7.0f}x" if st and at else f"{sst:>8}"
+    print(f"{os.path.basename(f)[:44]:<44} {size:>6.2f}MB | {fmt(ft,8)} {fmt(fm,6,0)} | {fmt(at,8)} {fmt(am,6,0)} {ratio} | {fmt(st,10)} {fmt(sm,6,0)} {speed}" + ("" if ast == "ok" else f"  (adr: {ast})"))
+PY
