@@ -1,14 +1,23 @@
 //! The `adr-operator` command line (the stable contract is in the README's CLI reference).
 
 use std::io::{IsTerminal, Read, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use adr_operator::admission::{self, Admission};
+use adr_operator::api::Enforcement;
 use adr_operator::document::LoadOptions;
 use adr_operator::lint::{lint_bytes, Severity};
+use adr_operator::metrics::Metrics;
 use adr_operator::report::{self, DocumentReport, Format};
 use adr_operator::ruleset::RulesetId;
+use adr_operator::server;
+use adr_operator::source::{Cluster, KubeCluster, NoCluster};
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +36,47 @@ enum Command {
     Lint(LintArgs),
     /// List the rules of a ruleset with their ADR rule, severity and documentation URL.
     Rules(RulesArgs),
+    /// Print the ApiPublication CustomResourceDefinition (YAML).
+    Crd,
+    /// Serve the admission webhook (TLS) and /metrics, /livez, /readyz (plain HTTP).
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// PEM certificate chain of the webhook; re-read when the file changes.
+    #[arg(long)]
+    tls_cert_file: PathBuf,
+    /// PEM private key of the webhook; re-read when the file changes.
+    #[arg(long)]
+    tls_key_file: PathBuf,
+    /// TLS address of POST /validate/apipublications and /validate/configmaps.
+    #[arg(long, default_value = "0.0.0.0:8443")]
+    webhook_addr: SocketAddr,
+    /// Plain HTTP address of /metrics, /livez and /readyz.
+    #[arg(long, default_value = "0.0.0.0:8080")]
+    metrics_addr: SocketAddr,
+    /// Serve only the webhook. Without a reachable cluster, inline documents are still checked;
+    /// ConfigMap sources and namespace defaults then need the API and say so.
+    #[arg(long)]
+    no_controller: bool,
+    /// Enforcement of publications that set none, in namespaces without the label
+    /// apistrategie.nl/enforcement: Enforce, Warn or Audit.
+    #[arg(long, default_value = "Enforce", value_parser = parse_enforcement)]
+    default_enforcement: Enforcement,
+    /// Ruleset of publications that set none.
+    #[arg(long, default_value = RulesetId::LATEST.as_str(), value_parser = parse_ruleset)]
+    default_ruleset: RulesetId,
+    /// Longest time one admission review may take (e.g. 3s, 500ms); keep it well under the
+    /// webhook's timeoutSeconds.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    admission_budget: Duration,
+    /// Largest OpenAPI document the webhook lints, in bytes.
+    #[arg(long, default_value_t = 3 * 1024 * 1024)]
+    max_document_bytes: usize,
+    /// How often the certificate files are checked for a change.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    cert_reload_interval: Duration,
 }
 
 #[derive(clap::Args)]
@@ -76,6 +126,24 @@ fn parse_ruleset(s: &str) -> Result<RulesetId, String> {
     s.parse()
 }
 
+fn parse_enforcement(s: &str) -> Result<Enforcement, String> {
+    s.parse()
+}
+
+/// `500ms`, `3s`, `2m`.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration such as 500ms, 3s or 2m"))?;
+    match unit {
+        "ms" => Ok(Duration::from_millis(n)),
+        "s" => Ok(Duration::from_secs(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        _ => Err(format!("'{s}' is not a duration such as 500ms, 3s or 2m")),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -87,6 +155,8 @@ fn main() -> ExitCode {
             );
             print(&out)
         }
+        Command::Crd => print(&adr_operator::api::crd_yaml()),
+        Command::Run(args) => run(args),
     }
 }
 
@@ -135,6 +205,105 @@ fn lint(args: LintArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("adr-operator: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("adr-operator: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve(args: RunArgs) -> anyhow::Result<()> {
+    server::install_crypto_provider();
+    let client = match kube::Client::try_default().await {
+        Ok(client) => Some(client),
+        Err(e) if args.no_controller => {
+            tracing::warn!(error = %e, "no Kubernetes API: checking inline documents only");
+            None
+        }
+        Err(e) => anyhow::bail!(
+            "no Kubernetes API ({e}); pass --no-controller to serve the webhook for inline documents without one"
+        ),
+    };
+    let cluster: Arc<dyn Cluster> = match &client {
+        Some(client) => Arc::new(KubeCluster::new(client.clone())),
+        None => Arc::new(NoCluster),
+    };
+    let metrics = Arc::new(Metrics::default());
+    let admission = Arc::new(Admission::new(
+        admission::Config {
+            default_enforcement: args.default_enforcement,
+            default_ruleset: args.default_ruleset,
+            budget: args.admission_budget,
+            max_document_bytes: args.max_document_bytes,
+            ..admission::Config::default()
+        },
+        cluster,
+        metrics.clone(),
+    ));
+    let running = server::start(
+        server::Config {
+            webhook_addr: args.webhook_addr,
+            metrics_addr: args.metrics_addr,
+            tls_cert_file: args.tls_cert_file,
+            tls_key_file: args.tls_key_file,
+            cert_reload_interval: args.cert_reload_interval,
+            max_review_bytes: 4 * args.max_document_bytes + 1024 * 1024,
+        },
+        admission,
+        metrics,
+    )
+    .await?;
+    if !args.no_controller {
+        // Seam for the controller (issue #6): it runs here beside the servers, with `client`
+        // and `metrics`, and only the lease holder reconciles.
+        tracing::info!("the controller is not part of this build yet; serving the webhook only");
+    }
+    running.serve_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// SIGTERM (the kubelet) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
     }
 }
 
