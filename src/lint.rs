@@ -203,25 +203,25 @@ fn parser_findings(doc: &Document, out: &mut Vec<Finding>) {
     }
 }
 
-/// `invalid-ref` findings. The reference reports every one against the root document; for a
-/// reference inside another file it keeps that file's path, which usually does not exist in
-/// the root document and then gets the empty range at 0:0.
+/// `invalid-ref` findings. The reference keeps only the first error of each message (so one
+/// unreachable file gives one finding, at its first reference in document order) and reports
+/// every one against the root document; for a reference inside another file it keeps that
+/// file's path, which usually does not exist in the root document and then gets the empty
+/// range at 0:0.
 fn ref_findings(doc: &Document, out: &mut Vec<Finding>) {
-    for e in &doc.ref_errors {
-        let path = doc.tree.path(e.at);
-        let in_root = doc.tree.node(e.at).file == doc.root_file;
-        let range = if in_root {
-            doc.tree.range(e.at)
-        } else {
-            range_at_path(&doc.tree, doc.root_file, &path).unwrap_or_default()
-        };
+    let mut messages = HashSet::new();
+    for e in doc.ref_errors.iter().filter(|e| messages.insert(&e.message)) {
+        let mut path = e.path.clone();
+        path.push(Segment::Key("$ref".into()));
+        let source = e.source.unwrap_or(doc.root_file);
         out.push(Finding {
             code: "invalid-ref".into(),
             message: e.message.clone(),
             severity: Severity::Error,
+            // The reference looks the range up in the root document, whatever the source.
+            range: range_at_path(&doc.tree, doc.root_file, &path).unwrap_or_default(),
             path,
-            source: doc.root_name().to_string(),
-            range,
+            source: doc.tree.file(source).name.clone(),
             adr_rule: None,
             documentation_url: None,
         });

@@ -340,7 +340,7 @@ pub(crate) fn merge_duplicates(
     entries: &mut Vec<(Box<str>, NodeId)>,
     spans: &[(u32, u32)],
 ) -> Vec<(Box<str>, (u32, u32))> {
-    if entries.len() < 2 {
+    if !has_duplicates(entries) {
         return Vec::new();
     }
     let mut first: std::collections::HashMap<Box<str>, usize> =
@@ -359,9 +359,19 @@ pub(crate) fn merge_duplicates(
             }
         }
     }
-    if !duplicates.is_empty() {
-        let mut k = keep.iter();
-        entries.retain(|_| *k.next().unwrap_or(&true));
-    }
+    let mut k = keep.iter();
+    entries.retain(|_| *k.next().unwrap_or(&true));
     duplicates
+}
+
+/// Cheap check first: objects are small and almost never have duplicate keys.
+fn has_duplicates(entries: &[(Box<str>, NodeId)]) -> bool {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| entries[..i].iter().any(|(k2, _)| k2 == k));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    !entries.iter().all(|(k, _)| seen.insert(&**k))
 }

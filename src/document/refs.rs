@@ -53,8 +53,10 @@ impl Refs {
 /// A reference that could not be resolved: an `invalid-ref` finding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefError {
-    /// The `$ref` string node.
-    pub at: NodeId,
+    /// The file the reference linter names as the finding's source (`None`: the root document).
+    pub source: Option<FileId>,
+    /// The finding's path (the reference linter appends `$ref`).
+    pub path: Vec<Segment>,
     pub message: String,
 }
 
@@ -63,27 +65,31 @@ struct Resolver<'a> {
     root_dir: PathBuf,
     limits: &'a Limits,
     files_by_path: HashMap<PathBuf, Result<FileId, String>>,
-    in_progress: HashSet<NodeId>,
+    /// For each referenced file, the file the reference linter's resolver names as the source of
+    /// errors found in it: the file that first referenced it, unless that was the root.
+    stack_top: HashMap<FileId, Option<FileId>>,
     crawled: HashSet<NodeId>,
-    pending: Vec<NodeId>,
+    in_progress: HashSet<NodeId>,
 }
 
-/// Resolves every reference reachable from the root of `doc`.
+/// Resolves every reference reachable from the root of `doc`, recording unresolvable ones in
+/// the order the reference linter's resolver reports them (it keeps only the first error of each
+/// message, so the order decides which reference a finding points at).
 pub fn resolve_all(doc: &mut Document, base_dir: &Path, limits: &Limits) {
     let Some(root) = doc.root else { return };
-    let root_dir = normalize(&super::absolute(base_dir));
+    let root_file = doc.root_file;
     let mut r = Resolver {
         doc,
-        root_dir,
+        root_dir: normalize(&super::absolute(base_dir)),
         limits,
         files_by_path: HashMap::new(),
-        in_progress: HashSet::new(),
+        stack_top: HashMap::new(),
         crawled: HashSet::new(),
-        pending: vec![root],
+        in_progress: HashSet::new(),
     };
-    while let Some(subtree) = r.pending.pop() {
-        r.crawl(subtree);
-    }
+    let mut errors = r.crawl(root_file, root, 0);
+    errors.extend(r.collapse_chains());
+    r.doc.ref_errors = errors;
 }
 
 /// The `$ref` string of a reference object, if `id` is one.
@@ -92,16 +98,54 @@ pub fn ref_string(tree: &Tree, id: NodeId) -> Option<(NodeId, &str)> {
     tree.as_str(r).map(|s| (r, s))
 }
 
+/// A `$ref` split into its file part (empty for a local pointer) and its fragment (`#…`).
+fn split_ref(reference: &str) -> (&str, String) {
+    match reference.split_once('#') {
+        Some((s, f)) => (s, format!("#{f}")),
+        None => (reference, "#".to_string()),
+    }
+}
+
 impl Resolver<'_> {
-    /// Visits a subtree once, resolving each reference object in it.
-    fn crawl(&mut self, start: NodeId) {
+    /// Visits the subtree of `start` (in `file`) once, resolving its references; returns the
+    /// errors in the reference's order: first those of references to other files (each followed
+    /// by the errors inside what it points at), then missing local pointers.
+    fn crawl(&mut self, file: FileId, start: NodeId, depth: usize) -> Vec<RefError> {
+        let mut external = Vec::new();
+        let mut local_missing = Vec::new();
         let mut stack = vec![start];
         while let Some(id) = stack.pop() {
             if !self.crawled.insert(id) {
                 continue;
             }
-            if ref_string(&self.doc.tree, id).is_some() {
-                self.resolve(id);
+            if let Some((_, reference)) = ref_string(&self.doc.tree, id) {
+                if self.doc.refs.targets.len() >= self.limits.max_refs {
+                    self.doc.refs.targets.insert(id, Target::Unreachable);
+                    continue;
+                }
+                let (source, fragment) = split_ref(reference);
+                if !source.is_empty() {
+                    external.push(id);
+                    continue;
+                }
+                match self.lookup(file, &fragment) {
+                    Ok(target) => {
+                        self.doc.refs.targets.insert(id, Target::Node(target));
+                        // The root is crawled whole, in document order; in other files only
+                        // what is referenced is crawled, following local pointers as found.
+                        if file != self.doc.root_file {
+                            stack.push(target);
+                        }
+                    }
+                    Err(closest) => {
+                        self.doc.refs.targets.insert(id, Target::Missing { closest });
+                        local_missing.push(RefError {
+                            source: self.stack_top.get(&file).copied().flatten(),
+                            path: self.doc.tree.path(id),
+                            message: format!("'{fragment}' does not exist"),
+                        });
+                    }
+                }
                 continue;
             }
             match self.doc.tree.value(id) {
@@ -110,117 +154,124 @@ impl Resolver<'_> {
                 _ => {}
             }
         }
+        let mut errors = Vec::new();
+        for id in external {
+            self.resolve_external(file, id, depth, &mut errors);
+        }
+        errors.extend(local_missing);
+        errors
     }
 
-    fn resolve(&mut self, id: NodeId) -> Target {
-        if let Some(t) = self.doc.refs.targets.get(&id) {
-            return *t;
-        }
-        if self.in_progress.len() >= MAX_CHAIN {
-            if let Some((at, _)) = ref_string(&self.doc.tree, id) {
-                self.error(at, format!("reference chain longer than {MAX_CHAIN} hops"));
+    fn resolve_external(&mut self, file: FileId, id: NodeId, depth: usize, errors: &mut Vec<RefError>) {
+        let Some((_, reference)) = ref_string(&self.doc.tree, id) else { return };
+        let (source, fragment) = split_ref(reference);
+        let (source, fragment) = (source.to_string(), fragment);
+        let target_file = match self.file_for(file, &source) {
+            Ok(f) => f,
+            Err(message) => {
+                self.doc.refs.targets.insert(id, Target::Unreachable);
+                errors.push(RefError {
+                    source: (file != self.doc.root_file).then_some(file),
+                    path: self.doc.tree.path(id),
+                    message,
+                });
+                return;
             }
-            return Target::Unreachable;
-        }
-        if self.doc.refs.targets.len() >= self.limits.max_refs || !self.in_progress.insert(id) {
-            return Target::Unreachable;
-        }
-        let target = self.resolve_uncached(id);
-        self.in_progress.remove(&id);
-        self.doc.refs.targets.insert(id, target);
-        if let Target::Node(t) = target {
-            // The target's subtree may hold references of its own (other files are only crawled
-            // where they are referenced, as the reference's resolver does).
-            if !self.crawled.contains(&t) {
-                self.pending.push(t);
-            }
-        }
-        target
-    }
-
-    fn resolve_uncached(&mut self, id: NodeId) -> Target {
-        let Some((at, reference)) =
-            ref_string(&self.doc.tree, id).map(|(at, s)| (at, s.to_string()))
-        else {
-            return Target::Unreachable;
         };
-        let from_file = self.doc.tree.node(id).file;
-        let (source, fragment) = match reference.split_once('#') {
-            Some((s, f)) => (s.to_string(), format!("#{f}")),
-            None => (reference.clone(), "#".to_string()),
-        };
-        let file = if source.is_empty() {
-            from_file
-        } else {
-            match self.file_for(from_file, &source) {
-                Ok(f) => f,
-                Err(message) => {
-                    self.error(at, message);
-                    return Target::Unreachable;
+        match self.lookup(target_file, &fragment) {
+            Ok(target) => {
+                self.doc.refs.targets.insert(id, Target::Node(target));
+                if depth < self.limits.max_files && !self.crawled.contains(&target) {
+                    let nested = self.crawl(target_file, target, depth + 1);
+                    errors.extend(nested);
                 }
             }
-        };
-        let Some(file_root) = self.doc.tree.file(file).root else {
-            self.error(at, format!("'{fragment}' does not exist"));
-            return Target::Unreachable;
-        };
-        let segments = match pointer_segments(&fragment) {
-            Some(s) => s,
-            None => {
-                self.error(at, format!("Invalid JSON Pointer syntax: '{fragment}'"));
-                return Target::Unreachable;
+            Err(closest) => {
+                self.doc.refs.targets.insert(id, Target::Missing { closest });
+                let path = Path::new(&self.doc.tree.file(target_file).name);
+                errors.push(RefError {
+                    source: self.stack_top.get(&target_file).copied().flatten(),
+                    path: pointer_segments(&fragment)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|s| Segment::Key(s.into()))
+                        .collect(),
+                    message: format!(
+                        "'{fragment}' does not exist @ '{}'",
+                        super::absolute(path).display()
+                    ),
+                });
             }
+        }
+    }
+
+    /// The node a pointer names in `file`, or the closest existing node on its path.
+    fn lookup(&mut self, file: FileId, fragment: &str) -> Result<NodeId, NodeId> {
+        let root = self.doc.tree.file(file).root;
+        let Some(mut cur) = root else {
+            return Err(self.doc.root.unwrap_or_default());
         };
-        let mut cur = file_root;
+        let Some(segments) = pointer_segments(fragment) else {
+            return Err(cur);
+        };
         for seg in &segments {
-            let next = self.step(cur, seg);
-            match next {
+            match self.step(file, cur, seg) {
                 Some(n) => cur = n,
-                None => {
-                    let mut message = format!("'{fragment}' does not exist");
-                    if file != self.doc.root_file {
-                        let path = super::absolute(Path::new(&self.doc.tree.file(file).name));
-                        message.push_str(&format!(" @ '{}'", path.display()));
-                    }
-                    self.error(at, message);
-                    return Target::Missing { closest: cur };
-                }
+                None => return Err(cur),
             }
         }
-        // Follow chains: the target may itself be a reference object.
-        if ref_string(&self.doc.tree, cur).is_some() {
-            return match self.resolve(cur) {
-                Target::Node(t) => Target::Node(t),
-                Target::Missing { .. } | Target::Unreachable => Target::Node(cur),
-            };
-        }
-        Target::Node(cur)
+        Ok(cur)
     }
 
     /// One pointer step from `cur`, looking through a reference object on the way.
-    fn step(&mut self, cur: NodeId, seg: &str) -> Option<NodeId> {
+    fn step(&mut self, file: FileId, cur: NodeId, seg: &str) -> Option<NodeId> {
         let tree = &self.doc.tree;
         let direct = match tree.value(cur) {
             Value::Object(_) => tree.raw_get(cur, seg),
-            Value::Array(items) => seg
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| items.get(i).copied()),
+            Value::Array(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i).copied()),
             _ => None,
         };
         if direct.is_some() {
             return direct;
         }
-        if ref_string(tree, cur).is_some() {
-            if let Target::Node(t) = self.resolve(cur) {
-                return self.step(t, seg);
-            }
+        let (_, reference) = ref_string(tree, cur)?;
+        let (source, fragment) = split_ref(reference);
+        if !source.is_empty() || !self.in_progress.insert(cur) || self.in_progress.len() > MAX_CHAIN {
+            return None;
         }
-        None
+        let through = self.lookup(file, &fragment).ok();
+        self.in_progress.remove(&cur);
+        self.step(file, through?, seg)
     }
 
-    fn error(&mut self, at: NodeId, message: String) {
-        self.doc.ref_errors.push(RefError { at, message });
+    /// Points every reference to a reference at the final target (bounded: a longer chain or a
+    /// loop stays at its last reference object, which rules then see as an unresolved `$ref`).
+    fn collapse_chains(&mut self) -> Vec<RefError> {
+        let mut errors = Vec::new();
+        let mut ids: Vec<NodeId> = self.doc.refs.targets.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let Some(Target::Node(mut t)) = self.doc.refs.targets.get(&id).copied() else {
+                continue;
+            };
+            let mut hops = 0;
+            while let Some(Target::Node(next)) = self.doc.refs.targets.get(&t).copied() {
+                hops += 1;
+                if hops > MAX_CHAIN || next == t {
+                    break;
+                }
+                t = next;
+            }
+            if hops > MAX_CHAIN {
+                errors.push(RefError {
+                    source: None,
+                    path: self.doc.tree.path(id),
+                    message: format!("reference chain longer than {MAX_CHAIN} hops"),
+                });
+            }
+            self.doc.refs.targets.insert(id, Target::Node(t));
+        }
+        errors
     }
 
     /// Loads (once) the file a reference names, relative to the referencing file.
@@ -259,6 +310,10 @@ impl Resolver<'_> {
                 &mut self.doc.diagnostics,
             )
         };
+        if let Ok(f) = result {
+            let top = (from != self.doc.root_file).then_some(from);
+            self.stack_top.insert(f, top);
+        }
         self.files_by_path.insert(path, result.clone());
         result
     }
@@ -316,7 +371,3 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The physical path of the `$ref` string node, for the `invalid-ref` finding.
-pub fn ref_error_path(tree: &Tree, error: &RefError) -> Vec<Segment> {
-    tree.path(error.at)
-}
