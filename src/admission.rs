@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::core::admission::{AdmissionRequest, AdmissionResponse, AdmissionReview, Operation};
 use kube::core::{DynamicObject, Status};
+use tokio::sync::Semaphore;
 use tracing::{debug, info, warn};
 
 use crate::api::{ApiPublication, Enforcement, Exemption, ENFORCEMENT_LABEL, OPENAPI_LABEL};
@@ -82,6 +83,9 @@ pub struct Admission {
     rulesets: Rulesets,
     metrics: Arc<Metrics>,
     load_options: LoadOptions,
+    /// One permit per core: more lints at once only slice the same CPUs thinner, so that every
+    /// review gets slow together; waiting for a permit counts against the budget instead.
+    lint_slots: Arc<Semaphore>,
 }
 
 impl Admission {
@@ -98,6 +102,9 @@ impl Admission {
             rulesets: Rulesets::build(),
             metrics,
             load_options,
+            lint_slots: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 
@@ -186,7 +193,7 @@ impl Admission {
             debug!(uid = %req.uid, "spec unchanged; allowed");
             return response;
         }
-        let publication: ApiPublication = match object.try_parse() {
+        let publication = match publication_from(object) {
             Ok(p) => p,
             Err(e) => return respond(response, deny(format!("not a valid ApiPublication: {e}"))),
         };
@@ -274,7 +281,7 @@ impl Admission {
         {
             return response;
         }
-        let cm: ConfigMap = match object.try_parse() {
+        let cm = match config_map_from(object) {
             Ok(cm) => cm,
             Err(e) => return respond(response, deny(format!("not a valid ConfigMap: {e}"))),
         };
@@ -447,10 +454,17 @@ impl Admission {
     ) -> Result<Vec<Finding>, String> {
         let options = self.load_options.clone();
         let metrics = self.metrics.clone();
+        let permit = self
+            .lint_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the lint semaphore is never closed");
         let task = tokio::task::spawn_blocking(move || {
             let start = Instant::now();
             let result = lint_bytes(&name, &bytes, &ruleset, &options);
             metrics.lint_duration.observe(start.elapsed().as_secs_f64());
+            drop(permit);
             result
         });
         match task.await {
@@ -508,6 +522,35 @@ impl NamespaceLabels {
         }
         self
     }
+}
+
+/// The typed publication, moving the spec out of the object (`DynamicObject::try_parse` would
+/// copy the whole object, inline document included, through a second JSON tree).
+fn publication_from(object: DynamicObject) -> Result<ApiPublication, serde_json::Error> {
+    let DynamicObject {
+        metadata, mut data, ..
+    } = object;
+    let spec = take_field(&mut data, "spec");
+    let mut publication = ApiPublication::new("", serde_json::from_value(spec)?);
+    publication.metadata = metadata;
+    Ok(publication)
+}
+
+/// The typed ConfigMap, moving `data` and `binaryData` out of the object.
+fn config_map_from(object: DynamicObject) -> Result<ConfigMap, serde_json::Error> {
+    let DynamicObject {
+        metadata, mut data, ..
+    } = object;
+    Ok(ConfigMap {
+        metadata,
+        data: serde_json::from_value(take_field(&mut data, "data"))?,
+        binary_data: serde_json::from_value(take_field(&mut data, "binaryData"))?,
+        ..ConfigMap::default()
+    })
+}
+
+fn take_field(object: &mut serde_json::Value, key: &str) -> serde_json::Value {
+    object.get_mut(key).map(std::mem::take).unwrap_or_default()
 }
 
 fn today() -> Date {
