@@ -177,6 +177,9 @@ impl Admission {
     // === ApiPublication ===
 
     async fn publication(&self, mut req: AdmissionRequest<DynamicObject>) -> AdmissionResponse {
+        if req.kind.group != crate::api::GROUP || req.kind.kind != "ApiPublication" {
+            return wrong_kind(&req, "apistrategie.nl ApiPublication");
+        }
         let response = AdmissionResponse::from(&req);
         if matches!(req.operation, Operation::Delete | Operation::Connect)
             || req.sub_resource.is_some()
@@ -255,6 +258,9 @@ impl Admission {
     /// publication in its namespace that reads it, so a GitOps change to the document alone
     /// cannot slip a non-compliant API past an Enforce publication.
     async fn config_map(&self, mut req: AdmissionRequest<DynamicObject>) -> AdmissionResponse {
+        if !req.kind.group.is_empty() || req.kind.kind != "ConfigMap" {
+            return wrong_kind(&req, "core/v1 ConfigMap");
+        }
         let response = AdmissionResponse::from(&req);
         if matches!(req.operation, Operation::Delete | Operation::Connect) {
             // Deleting the document leaves the publication unresolved; the controller reports
@@ -623,6 +629,18 @@ fn invalid<T: kube::Resource>(req: &AdmissionRequest<T>, reason: &str) -> Admiss
     let mut response = AdmissionResponse::invalid(reason);
     response.uid = req.uid.clone();
     response
+}
+
+/// A review of another kind than the endpoint handles: the webhook configuration routes the
+/// wrong resources here, which only the platform team can fix; say so rather than guess.
+fn wrong_kind<T: kube::Resource>(req: &AdmissionRequest<T>, expected: &str) -> AdmissionResponse {
+    invalid(
+        req,
+        &format!(
+            "this endpoint reviews {expected} objects, not {}/{} {}; check the ValidatingWebhookConfiguration's rules",
+            req.kind.group, req.kind.version, req.kind.kind
+        ),
+    )
 }
 
 /// The request of a review, or the `invalid` response to send instead. The response keeps the

@@ -357,6 +357,28 @@ async fn malformed_review_gets_a_well_formed_invalid_response() {
 }
 
 #[tokio::test]
+async fn review_of_another_kind_is_invalid() {
+    let server = start_default().await;
+    let review = config_map_review(
+        "CREATE",
+        Some(config_map_object(
+            "cor-openapi",
+            true,
+            &[("openapi.json", "{}")],
+        )),
+        None,
+    );
+    let response = server.publication(&review).await;
+    assert_eq!(response["uid"], review["request"]["uid"]);
+    assert_eq!(response["allowed"], false);
+    assert_eq!(response["status"]["reason"], "InvalidRequest");
+    assert_eq!(
+        message(&response),
+        "this endpoint reviews apistrategie.nl ApiPublication objects, not /v1 ConfigMap; check the ValidatingWebhookConfiguration's rules"
+    );
+}
+
+#[tokio::test]
 async fn oversized_document_is_refused_in_enforce_and_warned_in_warn() {
     let config = admission::Config {
         max_document_bytes: 16 * 1024,
