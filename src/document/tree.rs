@@ -65,7 +65,14 @@ pub struct SourceFile {
     pub root: Option<NodeId>,
     /// Byte offset of the start of every line.
     line_starts: Vec<u32>,
+    /// UTF-16 length of the text before every `CHECKPOINT`-th byte (empty for ASCII text,
+    /// where bytes and UTF-16 units coincide), so a position costs O(1), even on a minified
+    /// document that is one long line.
+    utf16_checkpoints: Vec<u32>,
 }
+
+/// Spacing of the UTF-16 checkpoints, in bytes.
+const CHECKPOINT: usize = 1024;
 
 impl SourceFile {
     pub fn new(name: String, text: String, syntax: Syntax) -> Self {
@@ -76,13 +83,54 @@ impl SourceFile {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| (i + 1) as u32),
         );
+        let utf16_checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+            let mut units = 0u32;
+            for (i, c) in text.char_indices() {
+                while checkpoints.len() * CHECKPOINT <= i {
+                    checkpoints.push(units);
+                }
+                units += c.len_utf16() as u32;
+            }
+            checkpoints
+        };
         SourceFile {
             name,
             text,
             syntax,
             root: None,
             line_starts,
+            utf16_checkpoints,
         }
+    }
+
+    /// UTF-16 units before byte `offset` (a char boundary).
+    fn utf16_offset(&self, offset: usize) -> usize {
+        if self.utf16_checkpoints.is_empty() {
+            return offset;
+        }
+        let k = (offset / CHECKPOINT).min(self.utf16_checkpoints.len() - 1);
+        // Checkpoint k counts the units of every char that starts before byte k * CHECKPOINT; a
+        // char straddling that byte is then counted whole, so continue from its end.
+        let mut start = k * CHECKPOINT;
+        let mut units = self.utf16_checkpoints[k] as usize;
+        if !self.text.is_char_boundary(start) {
+            let boundary = floor_char_boundary(&self.text, start);
+            start = boundary
+                + self.text[boundary..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+        }
+        if start < offset {
+            units += self.text[start..offset]
+                .chars()
+                .map(char::len_utf16)
+                .sum::<usize>();
+        }
+        units
     }
 
     /// 0-based line and UTF-16 character (as the reference, which runs on JavaScript strings).
@@ -90,11 +138,8 @@ impl SourceFile {
         let offset = offset.min(self.text.len() as u32);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let line_start = self.line_starts[line] as usize;
-        let end = floor_char_boundary(&self.text, offset as usize);
-        let character = self.text[line_start..end.max(line_start)]
-            .chars()
-            .map(char::len_utf16)
-            .sum::<usize>();
+        let end = floor_char_boundary(&self.text, offset as usize).max(line_start);
+        let character = self.utf16_offset(end) - self.utf16_offset(line_start);
         Position {
             line: line as u32,
             character: character as u32,
@@ -330,6 +375,28 @@ pub fn to_json(tree: &Tree, id: NodeId) -> serde_json::Value {
                 map.insert(k.to_string(), to_json(tree, *v));
             }
             serde_json::Value::Object(map)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SourceFile, Syntax};
+
+    /// Positions agree with a plain count of UTF-16 units, on long non-ASCII lines too.
+    #[test]
+    fn utf16_positions_with_checkpoints() {
+        let line = "ab€d😀é".repeat(700);
+        let text = format!("x\n{line}\n{line}");
+        let file = SourceFile::new("t".into(), text.clone(), Syntax::Yaml);
+        for (offset, _) in text.char_indices().step_by(37) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].encode_utf16().count() as u32;
+            assert_eq!(
+                file.position(offset as u32).character,
+                expected,
+                "offset {offset}"
+            );
         }
     }
 }

@@ -1,19 +1,231 @@
-//! (being implemented)
+//! `nlgov:use-problem-schema` and `nlgov:problem-schema-members` —
+//! `/core/error-handling/problem-details`: 4xx/5xx responses use RFC 9457 problem details.
 
-use super::{Check, Sink};
+use std::sync::LazyLock;
+
+use super::pattern::JsPattern;
+use super::walk::{walk, Place};
+use super::{Check, Report, Sink};
 use crate::document::Document;
 
+/// The official filter `@property.match(/(4|5)\d\d/)`: unanchored, so `400`, `x-503` and
+/// `1404` are error responses; `4XX` and `default` are not.
+static ERROR_CODE: LazyLock<JsPattern> = LazyLock::new(|| JsPattern::new(r"(4|5)\d\d"));
+
+const PROBLEM_TYPES: [&str; 2] = ["application/problem+json", "application/problem+xml"];
+
+/// The `content` of every 4xx/5xx response must offer `application/problem+json` or
+/// `application/problem+xml`. Official selector
+/// `$..[responses][?(@property && @property.match(/(4|5)\d\d/))].content` (any `responses`
+/// object at any depth of the resolved document) with a `schema` check
+/// `anyOf: [{required: [application/problem+json]}, {required: [application/problem+xml]}]`:
+/// responses without `content` are not checked, and a `content` that is not an object (an
+/// array, a string) passes, as JSON Schema's `required` ignores non-objects. Reported at the
+/// `content` map.
 #[derive(Debug)]
 pub struct UseProblemSchema;
 
 impl Check for UseProblemSchema {
-    fn check(&self, _doc: &Document, _sink: &mut Sink) {}
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let Some(root) = doc.root else { return };
+        walk(doc, root, None, true, |v| {
+            let responses = Place::visited(v, *v.state);
+            if v.key == Some("responses") && doc.is_object(v.node) {
+                for (code, response) in responses.children(doc) {
+                    if !code.is_some_and(|c| ERROR_CODE.test(c)) {
+                        continue;
+                    }
+                    let Some(content) = response.field(doc, "content") else {
+                        continue;
+                    };
+                    if doc.is_object(content.node)
+                        && !PROBLEM_TYPES
+                            .iter()
+                            .any(|t| doc.get(content.node, t).is_some())
+                    {
+                        sink.node(content.report(doc));
+                    }
+                }
+            }
+            Some(responses.physical())
+        });
+    }
 }
 
+/// Where the walk of [`ProblemSchemaMembers`] is, relative to the official selector
+/// `$..[responses][?(4xx|5xx)].content[?(problem+json|problem+xml)]..schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Stage {
+    Elsewhere,
+    /// The parent is a node under the key `responses`.
+    InResponses,
+    /// The parent is a 4xx/5xx response.
+    InErrorResponse,
+    /// The parent is the `content` of a 4xx/5xx response.
+    InContent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct State {
+    stage: Stage,
+    /// Below a problem media type object of an error response: every `schema` is a target.
+    in_problem: bool,
+    /// The parent was reached without following a `$ref`.
+    physical: bool,
+}
+
+/// Every `schema` below a problem media type of a 4xx/5xx response must be an object whose
+/// `properties`, if present, is an object with `status`, `title` and `detail`. Official
+/// selector `$..[responses][?(@property && @property.match(/(4|5)\d\d/))].content[?(@property=="application/problem+json" || @property=="application/problem+xml")]..schema`
+/// with a `schema` check `{type: object, properties: {properties: {type: object, required:
+/// [status, title, detail]}}}`, whose first error (the reference validates without
+/// `allErrors`) becomes `{{error}}`:
+/// - a schema composed with `allOf`/`oneOf` without a direct `properties` passes;
+/// - `..schema` is a recursive descent, so any key `schema` below the media type (also inside
+///   examples, or a property named `schema`) is checked too, and a non-object there fails with
+///   `"schema" property type must be object`;
+/// - a missing member is reported at the `properties` map, naming the first one missing.
 #[derive(Debug)]
 pub struct ProblemSchemaMembers;
 
-impl Check for ProblemSchemaMembers {
-    fn check(&self, _doc: &Document, _sink: &mut Sink) {}
+impl ProblemSchemaMembers {
+    fn inspect(doc: &Document, schema: Place, sink: &mut Sink) {
+        if !doc.is_object(schema.node) {
+            sink.push(Report {
+                node: schema.report(doc),
+                error: Some("\"schema\" property type must be object".into()),
+                ..Report::default()
+            });
+            return;
+        }
+        let Some(properties) = schema.field(doc, "properties") else {
+            return;
+        };
+        let error = if !doc.is_object(properties.node) {
+            "\"properties\" property type must be object".to_string()
+        } else if let Some(missing) = ["status", "title", "detail"]
+            .into_iter()
+            .find(|m| doc.get(properties.node, m).is_none())
+        {
+            format!("\"properties\" property must have required property \"{missing}\"")
+        } else {
+            return;
+        };
+        sink.push(Report {
+            node: properties.report(doc),
+            error: Some(error),
+            ..Report::default()
+        });
+    }
 }
 
+impl Check for ProblemSchemaMembers {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let Some(root) = doc.root else { return };
+        let init = State {
+            stage: Stage::Elsewhere,
+            in_problem: false,
+            physical: true,
+        };
+        walk(doc, root, None, init, |v| {
+            let state = *v.state;
+            if state.in_problem && v.key == Some("schema") {
+                Self::inspect(doc, Place::visited(v, state.physical), sink);
+            }
+            let is_problem_media = state.stage == Stage::InContent
+                && v.key.is_some_and(|k| PROBLEM_TYPES.contains(&k));
+            let stage = if v.key == Some("responses") {
+                Stage::InResponses
+            } else if state.stage == Stage::InResponses && v.key.is_some_and(|k| ERROR_CODE.test(k))
+            {
+                Stage::InErrorResponse
+            } else if state.stage == Stage::InErrorResponse && v.key == Some("content") {
+                Stage::InContent
+            } else {
+                Stage::Elsewhere
+            };
+            Some(State {
+                stage,
+                in_problem: state.in_problem || is_problem_media,
+                physical: state.physical && v.phys == v.node,
+            })
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::run;
+
+    #[test]
+    fn use_problem_schema() {
+        let doc = r##"{"paths": {"/a": {"get": {"responses": {
+            "200": {"content": {"application/json": {}}},
+            "400": {"content": {"application/problem+json": {}}},
+            "404": {"content": {"application/json": {}}},
+            "422": {"description": "no content"},
+            "4XX": {"content": {"application/json": {}}},
+            "500": {"$ref": "#/components/responses/Error"},
+            "503": {"$ref": "#/components/responses/Error"},
+            "x-504": {"content": {"application/problem+xml": {}, "text/plain": {}}},
+            "505": {"content": []}}}}},
+          "components": {"responses": {"Error": {"content": {"text/html": {}}}}}}"##;
+        assert_eq!(
+            run(&UseProblemSchema, doc),
+            [
+                "paths./a.get.responses.404.content",
+                "components.responses.Error.content",
+                "components.responses.Error.content",
+            ]
+        );
+    }
+
+    #[test]
+    fn problem_schema_members() {
+        let doc = r##"{"paths": {"/a": {"get": {"responses": {
+            "400": {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+            "404": {"content": {"application/problem+json": {"schema": {"allOf": [{"$ref": "#/components/schemas/Problem"}]}}}},
+            "409": {"content": {"application/problem+xml": {"schema": {"properties": {"title": {}, "status": {}}}}}},
+            "410": {"content": {"application/problem+json": {"schema": {"properties": []}}}},
+            "500": {"content": {"application/problem+json": {"schema": "Problem",
+                 "examples": {"x": {"value": {"schema": {"properties": {"a": 1}}}}}}}},
+            "200": {"content": {"application/problem+json": {"schema": {"properties": {}}}}},
+            "503": {"content": {"application/json": {"schema": {"properties": {}}}}}}}}},
+          "components": {"schemas": {"Problem": {"type": "object", "properties": {
+            "type": {}, "title": {}, "status": {}, "detail": {}}}}}}"##;
+        assert_eq!(
+            run(&ProblemSchemaMembers, doc),
+            [
+                "paths./a.get.responses.409.content.application/problem+xml.schema.properties",
+                "paths./a.get.responses.410.content.application/problem+json.schema.properties",
+                "paths./a.get.responses.500.content.application/problem+json.schema",
+                "paths./a.get.responses.500.content.application/problem+json.examples.x.value.schema.properties",
+            ]
+        );
+    }
+
+    #[test]
+    fn problem_schema_members_errors() {
+        let doc = r##"{"paths": {"/a": {"get": {"responses": {
+            "409": {"content": {"application/problem+xml": {"schema": {"properties": {"title": {}, "status": {}}}}}},
+            "410": {"content": {"application/problem+json": {"schema": {"properties": []}}}},
+            "500": {"content": {"application/problem+json": {"schema": 3}}}}}}}}"##;
+        let parsed = Document::load("x.json", doc.as_bytes(), &Default::default()).expect("parses");
+        let mut sink = Sink::default();
+        ProblemSchemaMembers.check(&parsed, &mut sink);
+        let errors: Vec<_> = sink
+            .reports
+            .iter()
+            .map(|r| r.error.clone().unwrap())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "\"properties\" property must have required property \"detail\"",
+                "\"properties\" property type must be object",
+                "\"schema\" property type must be object",
+            ]
+        );
+    }
+}

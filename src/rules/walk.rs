@@ -16,6 +16,9 @@ use crate::document::{Document, NodeId, Slot, Value};
 pub struct Visit<'a, S> {
     /// The node, after `$ref` resolution.
     pub node: NodeId,
+    /// The node as it is written in the parent: the `$ref` object when `node` was reached
+    /// through a reference, `node` itself otherwise.
+    pub phys: NodeId,
     /// The key under which the node appears in its (resolved) parent object.
     pub key: Option<&'a str>,
     /// The index under which the node appears in its (resolved) parent array.
@@ -66,6 +69,7 @@ where
         };
         let Some(child_state) = visit(&Visit {
             node,
+            phys,
             key: k,
             index,
             parent,
@@ -94,5 +98,85 @@ where
             }
             _ => {}
         }
+    }
+}
+
+/// The node a finding on the value written at `phys` is reported at, as the reference linter
+/// maps result paths back to the documents. Normally that is the resolved node (so a problem in
+/// a shared component is reported once, where the component is defined). But a `$ref` object
+/// with sibling keys (`{$ref: …, description: …}`) reached by a path that follows no other
+/// reference (`parent_is_physical`) keeps its own location: the reference linter only maps a
+/// path through the reference map when the path crosses a reference, or ends at a reference
+/// object that has no other keys.
+pub fn report_node(doc: &Document, phys: NodeId, parent_is_physical: bool) -> NodeId {
+    let node = doc.resolve(phys);
+    if node != phys && parent_is_physical && doc.tree.entries(phys).len() > 1 {
+        phys
+    } else {
+        node
+    }
+}
+
+/// A node as written in its parent (`phys`, possibly a `$ref` object) and resolved (`node`),
+/// for rules that look below the nodes the walk visits and must report where the reference
+/// linter does (see [`report_node`]).
+#[derive(Clone, Copy)]
+pub struct Place {
+    pub phys: NodeId,
+    pub node: NodeId,
+    /// Whether the parent was reached without following a `$ref`.
+    pub parent_physical: bool,
+}
+
+impl Place {
+    /// The node `visit` is at; `parent_physical` as the rule's walk state tracks it.
+    pub fn visited<S>(visit: &Visit<'_, S>, parent_physical: bool) -> Place {
+        Place {
+            phys: visit.phys,
+            node: visit.node,
+            parent_physical,
+        }
+    }
+
+    pub fn new(doc: &Document, phys: NodeId, parent_physical: bool) -> Place {
+        Place {
+            phys,
+            node: doc.resolve(phys),
+            parent_physical,
+        }
+    }
+
+    /// Whether this node was reached without following a `$ref`.
+    pub fn physical(&self) -> bool {
+        self.parent_physical && self.phys == self.node
+    }
+
+    /// Where a finding on this node is reported.
+    pub fn report(&self, doc: &Document) -> NodeId {
+        report_node(doc, self.phys, self.parent_physical)
+    }
+
+    /// The child `key` of this (object) node.
+    pub fn field(&self, doc: &Document, key: &str) -> Option<Place> {
+        let phys = doc.tree.raw_get(self.node, key)?;
+        Some(Place::new(doc, phys, self.physical()))
+    }
+
+    /// The children of this node as JSONPath `[*]` sees them (object values or array items),
+    /// with their keys for objects.
+    pub fn children<'d>(
+        &self,
+        doc: &'d Document,
+    ) -> impl Iterator<Item = (Option<&'d str>, Place)> + 'd {
+        let physical = self.physical();
+        let entries = doc
+            .tree
+            .entries(self.node)
+            .iter()
+            .map(|(k, v)| (Some(&**k), *v));
+        let items = doc.tree.items(self.node).iter().map(|v| (None, *v));
+        entries
+            .chain(items)
+            .map(move |(k, phys)| (k, Place::new(doc, phys, physical)))
     }
 }
