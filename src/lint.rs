@@ -210,7 +210,11 @@ fn parser_findings(doc: &Document, out: &mut Vec<Finding>) {
 /// range at 0:0.
 fn ref_findings(doc: &Document, out: &mut Vec<Finding>) {
     let mut messages = HashSet::new();
-    for e in doc.ref_errors.iter().filter(|e| messages.insert(&e.message)) {
+    for e in doc
+        .ref_errors
+        .iter()
+        .filter(|e| messages.insert(&e.message))
+    {
         let mut path = e.path.clone();
         path.push(Segment::Key("$ref".into()));
         let source = e.source.unwrap_or(doc.root_file);

@@ -184,7 +184,11 @@ fn lint(args: LintArgs) -> ExitCode {
         }
     }
     let color = args.format == Format::Text && !args.no_color && std::io::stdout().is_terminal();
-    let out = report::render(args.format, args.ruleset.as_str(), &reports, color);
+    let info = report::RulesetInfo {
+        id: args.ruleset.as_str(),
+        ruleset: &ruleset,
+    };
+    let out = report::render(args.format, info, &reports, color);
     if print(&out) != ExitCode::SUCCESS {
         return ExitCode::from(2);
     }

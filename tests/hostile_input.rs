@@ -6,15 +6,26 @@ use adr_operator::lint::lint_bytes;
 use adr_operator::ruleset::RulesetId;
 
 fn lint(text: &[u8]) -> Result<Vec<adr_operator::lint::Finding>, LoadError> {
-    lint_bytes("hostile.json", text, &RulesetId::Adr221.ruleset(), &LoadOptions::default())
+    lint_bytes(
+        "hostile.json",
+        text,
+        &RulesetId::Adr221.ruleset(),
+        &LoadOptions::default(),
+    )
 }
 
 #[test]
 fn deep_nesting_is_a_clear_error() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(matches!(lint(deep.as_bytes()), Err(LoadError::TooDeep { limit: 256, .. })));
+    assert!(matches!(
+        lint(deep.as_bytes()),
+        Err(LoadError::TooDeep { limit: 256, .. })
+    ));
     let deep_objects = format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
-    assert!(matches!(lint(deep_objects.as_bytes()), Err(LoadError::TooDeep { .. })));
+    assert!(matches!(
+        lint(deep_objects.as_bytes()),
+        Err(LoadError::TooDeep { .. })
+    ));
 }
 
 #[test]
@@ -25,9 +36,18 @@ fn oversized_input_is_rejected_before_parsing() {
             ..Default::default()
         },
     };
-    let big = format!("{{\"openapi\": \"3.0.3\", \"x\": \"{}\"}}", "a".repeat(4096));
+    let big = format!(
+        "{{\"openapi\": \"3.0.3\", \"x\": \"{}\"}}",
+        "a".repeat(4096)
+    );
     let err = Document::load("big.json", big.as_bytes(), &options).unwrap_err();
-    assert_eq!(err, LoadError::TooLarge { size: big.len(), limit: 1024 });
+    assert_eq!(
+        err,
+        LoadError::TooLarge {
+            size: big.len(),
+            limit: 1024
+        }
+    );
     assert!(err.to_string().contains("exceeds the limit"));
 }
 
@@ -56,11 +76,16 @@ fn reference_cycles_and_long_chains_terminate() {
     // A chain of 5,000 references, each to the next.
     let mut chain = String::from(r#"{"openapi": "3.0.3", "components": {"schemas": {"#);
     for i in 0..5000 {
-        chain.push_str(&format!(r##""S{i}": {{"$ref": "#/components/schemas/S{}"}},"##, i + 1));
+        chain.push_str(&format!(
+            r##""S{i}": {{"$ref": "#/components/schemas/S{}"}},"##,
+            i + 1
+        ));
     }
     chain.push_str(r#""S5000": {"type": "string"}}}}"#);
     let findings = lint(chain.as_bytes()).unwrap();
-    assert!(findings.iter().any(|f| f.code == "invalid-ref" && f.message.contains("chain longer")));
+    assert!(findings
+        .iter()
+        .any(|f| f.code == "invalid-ref" && f.message.contains("chain longer")));
 
     // Recursive schemas (a tree of nodes) are walked once per entry, not forever.
     let recursive = br##"{"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": {"200": {"description": "x",
@@ -89,19 +114,36 @@ fn huge_numbers_strings_and_many_paths() {
 
     let mut paths = String::from(r#"{"openapi": "3.0.3", "paths": {"#);
     for i in 0..20_000 {
-        paths.push_str(&format!(r#""/resource{i}": {{"get": {{"responses": {{"200": {{"description": "x"}}}}}}}},"#));
+        paths.push_str(&format!(
+            r#""/resource{i}": {{"get": {{"responses": {{"200": {{"description": "x"}}}}}}}},"#
+        ));
     }
     paths.push_str(r#""/last": {}}}"#);
     let findings = lint(paths.as_bytes()).unwrap();
-    assert!(findings.iter().all(|f| f.code != "parser" && f.code != "nlgov:paths-kebab-case"));
+    assert!(findings
+        .iter()
+        .all(|f| f.code != "parser" && f.code != "nlgov:paths-kebab-case"));
     assert!(findings.iter().any(|f| f.code == "info-contact"));
 }
 
 #[test]
 fn escaping_the_document_directory_is_refused() {
     let doc = br##"{"openapi": "3.0.3", "components": {"schemas": {"A": {"$ref": "../../../../etc/passwd#/x"}}}}"##;
-    let findings = lint_bytes("dir/doc.json", doc, &RulesetId::Adr221.ruleset(), &LoadOptions::default()).unwrap();
-    let refs: Vec<_> = findings.iter().filter(|f| f.code == "invalid-ref").collect();
+    let findings = lint_bytes(
+        "dir/doc.json",
+        doc,
+        &RulesetId::Adr221.ruleset(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let refs: Vec<_> = findings
+        .iter()
+        .filter(|f| f.code == "invalid-ref")
+        .collect();
     assert_eq!(refs.len(), 1);
-    assert!(refs[0].message.contains("inside the document's directory"), "{}", refs[0].message);
+    assert!(
+        refs[0].message.contains("inside the document's directory"),
+        "{}",
+        refs[0].message
+    );
 }

@@ -15,7 +15,26 @@ use adr_operator::ruleset::RulesetId;
 
 /// Codes whose rules are still being ported: their differences are tolerated (and counted in the
 /// table); the test fails once a listed code no longer differs anywhere, so the list only shrinks.
-const CODES_BEING_PORTED: &[&str] = &[];
+const CODES_BEING_PORTED: &[&str] = &["oas3-valid-schema-example"];
+
+/// Known, explained deviations: (document name fragment, code). Differences of that code in that
+/// document are tolerated; the test fails when one no longer occurs, so the list stays true.
+///
+/// BRK multi-file: when the reference maps a finding's resolved path back to a file and crosses a
+/// remote `$ref` it could not fetch, it applies the whole root-relative path to the file it is in
+/// and reports that path's closest existing prefix (e.g. `paths` in `domain.yaml`). We report the
+/// physical location of the node (e.g. `components.schemas.Geboorte.properties.datum`). Same
+/// number of findings, other places.
+const KNOWN_DEVIATIONS: &[(&str, &str)] = &[
+    (
+        "multifile--VNG-Realisatie__Haal-Centraal-BRK-bevragen",
+        "nlgov:specify-format-for-date-and-time",
+    ),
+    (
+        "multifile--VNG-Realisatie__Haal-Centraal-BRK-bevragen",
+        "nlgov:problem-invalid-input",
+    ),
+];
 
 type Key = (String, String, String, u8);
 
@@ -115,7 +134,6 @@ fn ours(shared: &Path, id: RulesetId, rel: &str) -> BTreeSet<Key> {
 }
 
 #[test]
-#[ignore = "interim: enabled once the YAML loader and the remaining rules land"]
 fn nl_gov_corpus_matches_reference_linter() {
     let shared = common::shared_dir();
     let docs = documents(&shared);
@@ -126,6 +144,7 @@ fn nl_gov_corpus_matches_reference_linter() {
     );
     let mut failures = Vec::new();
     let mut differing_ported: BTreeSet<String> = BTreeSet::new();
+    let mut occurring_deviations: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut totals: BTreeMap<RulesetId, (usize, usize, usize, usize)> = BTreeMap::new();
     println!(
         "{:<92} {:<10} {:>5} {:>5} {:>7} {:>5}",
@@ -156,7 +175,13 @@ fn nl_gov_corpus_matches_reference_linter() {
                 .map(|k| ("missing", k))
                 .chain(extra.iter().map(|k| ("extra", k)))
                 .filter(|(_, k)| {
-                    if CODES_BEING_PORTED.contains(&k.1.as_str()) {
+                    if let Some(known) = KNOWN_DEVIATIONS
+                        .iter()
+                        .find(|(doc, code)| name.contains(doc) && *code == k.1)
+                    {
+                        occurring_deviations.insert(*known);
+                        false
+                    } else if CODES_BEING_PORTED.contains(&k.1.as_str()) {
                         differing_ported.insert(k.1.clone());
                         false
                     } else {

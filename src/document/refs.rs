@@ -138,7 +138,10 @@ impl Resolver<'_> {
                         }
                     }
                     Err(closest) => {
-                        self.doc.refs.targets.insert(id, Target::Missing { closest });
+                        self.doc
+                            .refs
+                            .targets
+                            .insert(id, Target::Missing { closest });
                         local_missing.push(RefError {
                             source: self.stack_top.get(&file).copied().flatten(),
                             path: self.doc.tree.path(id),
@@ -162,8 +165,16 @@ impl Resolver<'_> {
         errors
     }
 
-    fn resolve_external(&mut self, file: FileId, id: NodeId, depth: usize, errors: &mut Vec<RefError>) {
-        let Some((_, reference)) = ref_string(&self.doc.tree, id) else { return };
+    fn resolve_external(
+        &mut self,
+        file: FileId,
+        id: NodeId,
+        depth: usize,
+        errors: &mut Vec<RefError>,
+    ) {
+        let Some((_, reference)) = ref_string(&self.doc.tree, id) else {
+            return;
+        };
         let (source, fragment) = split_ref(reference);
         let (source, fragment) = (source.to_string(), fragment);
         let target_file = match self.file_for(file, &source) {
@@ -187,7 +198,10 @@ impl Resolver<'_> {
                 }
             }
             Err(closest) => {
-                self.doc.refs.targets.insert(id, Target::Missing { closest });
+                self.doc
+                    .refs
+                    .targets
+                    .insert(id, Target::Missing { closest });
                 let path = Path::new(&self.doc.tree.file(target_file).name);
                 errors.push(RefError {
                     source: self.stack_top.get(&target_file).copied().flatten(),
@@ -228,7 +242,10 @@ impl Resolver<'_> {
         let tree = &self.doc.tree;
         let direct = match tree.value(cur) {
             Value::Object(_) => tree.raw_get(cur, seg),
-            Value::Array(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i).copied()),
+            Value::Array(items) => seg
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i).copied()),
             _ => None,
         };
         if direct.is_some() {
@@ -236,7 +253,8 @@ impl Resolver<'_> {
         }
         let (_, reference) = ref_string(tree, cur)?;
         let (source, fragment) = split_ref(reference);
-        if !source.is_empty() || !self.in_progress.insert(cur) || self.in_progress.len() > MAX_CHAIN {
+        if !source.is_empty() || !self.in_progress.insert(cur) || self.in_progress.len() > MAX_CHAIN
+        {
             return None;
         }
         let through = self.lookup(file, &fragment).ok();
@@ -370,4 +388,3 @@ fn normalize(path: &Path) -> PathBuf {
     }
     out
 }
-

@@ -1,6 +1,9 @@
 //! Output formats for lint results: one module per format.
 
+mod github;
 mod json;
+mod junit;
+mod sarif;
 mod spectral_json;
 mod text;
 
@@ -77,13 +80,34 @@ pub enum Format {
     Json,
     /// Exactly the shape of Spectral's `-f json`, for existing tooling and comparisons.
     SpectralJson,
+    /// SARIF 2.1.0 with rule metadata and help links (GitHub code scanning and other tools).
+    Sarif,
+    /// JUnit XML: one test suite per document, one test case per rule.
+    Junit,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+}
+
+/// What a report needs to know of the ruleset: its id and its rules.
+#[derive(Debug, Clone, Copy)]
+pub struct RulesetInfo<'a> {
+    pub id: &'a str,
+    pub ruleset: &'a crate::ruleset::Ruleset,
 }
 
 /// Renders `reports` in `format`. `color` applies to text only.
-pub fn render(format: Format, ruleset: &str, reports: &[DocumentReport], color: bool) -> String {
+pub fn render(
+    format: Format,
+    ruleset: RulesetInfo<'_>,
+    reports: &[DocumentReport],
+    color: bool,
+) -> String {
     match format {
         Format::Text => text::render(reports, color),
-        Format::Json => json::render(ruleset, reports),
+        Format::Json => json::render(ruleset.id, reports),
         Format::SpectralJson => spectral_json::render(reports),
+        Format::Sarif => sarif::render(ruleset, reports),
+        Format::Junit => junit::render(ruleset, reports),
+        Format::Github => github::render(reports),
     }
 }

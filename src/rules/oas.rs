@@ -65,4 +65,3 @@ pub struct PathKeysNoTrailingSlash;
 impl Check for PathKeysNoTrailingSlash {
     fn check(&self, _doc: &Document, _sink: &mut Sink) {}
 }
-
