@@ -4,7 +4,11 @@
 pub mod admission;
 pub mod api;
 pub mod catalogue;
+/// Reconciles `ApiPublication` status, Events and metrics (leader only).
+pub mod controller;
 pub mod document;
+/// Guarded fetching of `spec.openapi.url` documents (https, no private addresses, limits).
+pub mod fetch;
 pub mod lint;
 pub mod metrics;
 pub mod policy;
@@ -13,3 +17,5 @@ pub mod rules;
 pub mod ruleset;
 pub mod server;
 pub mod source;
+/// The status an assessment leads to: conditions, findings, what changed (pure).
+pub mod status;

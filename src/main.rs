@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use adr_operator::admission::{self, Admission};
 use adr_operator::api::Enforcement;
+use adr_operator::controller;
 use adr_operator::document::LoadOptions;
 use adr_operator::lint::{lint_bytes, Severity};
 use adr_operator::metrics::Metrics;
@@ -39,7 +40,7 @@ enum Command {
     /// Print the ApiPublication CustomResourceDefinition (YAML).
     Crd,
     /// Serve the admission webhook (TLS) and /metrics, /livez, /readyz (plain HTTP).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
 }
 
 #[derive(clap::Args)]
@@ -77,6 +78,42 @@ struct RunArgs {
     /// How often the certificate files are checked for a change.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     cert_reload_interval: Duration,
+    /// How often the controller re-validates every publication and re-fetches URL sources
+    /// (conditionally, with ETag / If-Modified-Since); each publication adds up to 10 % jitter.
+    #[arg(long, default_value = "1h", value_parser = parse_duration)]
+    refetch_interval: Duration,
+    /// Only fetch URL sources from these hosts (`api.example.nl`, `*.example.nl`); repeat the
+    /// flag for more. Without it every public host may be fetched.
+    #[arg(long = "fetch-allowed-host", value_name = "HOST")]
+    fetch_allowed_hosts: Vec<String>,
+    /// Let URL sources resolve into this private network (CIDR, e.g. 10.20.0.0/16, for an
+    /// in-cluster mirror); repeat for more. Private, loopback and link-local addresses are
+    /// refused otherwise, also after redirects.
+    #[arg(long = "fetch-allow-network", value_name = "CIDR")]
+    fetch_allowed_networks: Vec<adr_operator::fetch::IpNet>,
+    /// Also fetch plain http:// URL sources (the CRD admits only https:// URLs).
+    #[arg(long)]
+    fetch_allow_http: bool,
+    /// Connect timeout of a URL fetch (TCP and TLS), per address.
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    fetch_connect_timeout: Duration,
+    /// Read timeout of a URL fetch: for the response head and between body chunks.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    fetch_read_timeout: Duration,
+    /// Reconcile without leader election (a single replica, or a local trial).
+    #[arg(long)]
+    no_leader_election: bool,
+    /// Name of the Lease the replicas elect a controller with.
+    #[arg(long, default_value = "adr-operator")]
+    lease_name: String,
+    /// Namespace of the Lease; defaults to $POD_NAMESPACE, then to the service account's
+    /// namespace, then to `default`.
+    #[arg(long)]
+    lease_namespace: Option<String>,
+    /// Log filter (`info`, `debug`, `adr_operator=debug,kube=info`); without it RUST_LOG, then
+    /// `info`.
+    #[arg(long)]
+    log_level: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -130,17 +167,20 @@ fn parse_enforcement(s: &str) -> Result<Enforcement, String> {
     s.parse()
 }
 
-/// `500ms`, `3s`, `2m`.
+/// `500ms`, `3s`, `2m`, `1h`.
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: u64 = number
         .parse()
-        .map_err(|_| format!("'{s}' is not a duration such as 500ms, 3s or 2m"))?;
+        .map_err(|_| format!("'{s}' is not a duration such as 500ms, 3s, 2m or 1h"))?;
     match unit {
         "ms" => Ok(Duration::from_millis(n)),
         "s" => Ok(Duration::from_secs(n)),
         "m" => Ok(Duration::from_secs(n * 60)),
-        _ => Err(format!("'{s}' is not a duration such as 500ms, 3s or 2m")),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        _ => Err(format!(
+            "'{s}' is not a duration such as 500ms, 3s, 2m or 1h"
+        )),
     }
 }
 
@@ -156,7 +196,7 @@ fn main() -> ExitCode {
             print(&out)
         }
         Command::Crd => print(&adr_operator::api::crd_yaml()),
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(*args),
     }
 }
 
@@ -213,13 +253,22 @@ fn lint(args: LintArgs) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
+    // --log-level, else RUST_LOG, else info.
+    let filter = match &args.log_level {
+        Some(level) => match tracing_subscriber::EnvFilter::try_new(level) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("adr-operator: --log-level {level}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -257,6 +306,15 @@ async fn serve(args: RunArgs) -> anyhow::Result<()> {
         None => Arc::new(NoCluster),
     };
     let metrics = Arc::new(Metrics::default());
+    let readiness = server::Readiness::default();
+    let controller = match (&client, args.no_controller) {
+        (Some(client), false) => {
+            // Closed before the servers start, so /readyz never says ready too early.
+            readiness.set(controller::READINESS_GATE, false);
+            Some(controller_context(&args, client.clone(), metrics.clone()))
+        }
+        _ => None,
+    };
     let admission = Arc::new(Admission::new(
         admission::Config {
             default_enforcement: args.default_enforcement,
@@ -268,7 +326,7 @@ async fn serve(args: RunArgs) -> anyhow::Result<()> {
         cluster,
         metrics.clone(),
     ));
-    let running = server::start(
+    let running = server::start_with_readiness(
         server::Config {
             webhook_addr: args.webhook_addr,
             metrics_addr: args.metrics_addr,
@@ -279,15 +337,109 @@ async fn serve(args: RunArgs) -> anyhow::Result<()> {
         },
         admission,
         metrics,
+        readiness.clone(),
     )
     .await?;
-    if !args.no_controller {
-        // Seam for the controller (issue #6): it runs here beside the servers, with `client`
-        // and `metrics`, and only the lease holder reconciles.
-        tracing::info!("the controller is not part of this build yet; serving the webhook only");
-    }
-    running.serve_until(shutdown_signal()).await?;
+    // One signal, two listeners: the servers drain reviews in flight while the controller
+    // finishes its reconciles and releases the Lease.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let stop = Arc::new(stop);
+    let on_signal = stop.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = on_signal.send(true);
+    });
+    let controller = controller.map(|ctx| {
+        let election = (!args.no_leader_election).then(|| controller::Election {
+            lease_name: args.lease_name.clone(),
+            lease_namespace: args.lease_namespace.clone().unwrap_or_else(own_namespace),
+            identity: pod_name(),
+        });
+        let run = controller::run(Arc::new(ctx), readiness.clone(), election, stopped.clone());
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let result = run.await;
+            if let Err(e) = &result {
+                // Without a controller this replica would stay unready for good; exit so the
+                // failure shows (and the kubelet retries with backoff).
+                tracing::error!(error = %e, "controller failed; shutting down");
+                let _ = stop.send(true);
+            }
+            result
+        })
+    });
+    let mut server_stopped = stopped.clone();
+    let served = running
+        .serve_until(async move {
+            let _ = server_stopped.wait_for(|s| *s).await;
+        })
+        .await;
+    let controlled = match controller {
+        Some(task) => task.await?,
+        None => Ok(()),
+    };
+    served?;
+    controlled?;
     Ok(())
+}
+
+fn controller_context(
+    args: &RunArgs,
+    client: kube::Client,
+    metrics: Arc<Metrics>,
+) -> controller::Context {
+    let reporter = kube::runtime::events::Reporter {
+        controller: controller::FIELD_MANAGER.into(),
+        instance: Some(pod_name()),
+    };
+    controller::Context::new(
+        client,
+        reporter,
+        metrics,
+        controller::Config {
+            default_ruleset: args.default_ruleset,
+            default_enforcement: args.default_enforcement,
+            refetch_interval: args.refetch_interval,
+            max_document_bytes: args.max_document_bytes,
+            fetch: adr_operator::fetch::Config {
+                allow_http: args.fetch_allow_http,
+                allowed_hosts: args.fetch_allowed_hosts.clone(),
+                allowed_networks: args.fetch_allowed_networks.clone(),
+                connect_timeout: args.fetch_connect_timeout,
+                read_timeout: args.fetch_read_timeout,
+                ..adr_operator::fetch::Config::default()
+            },
+            ..controller::Config::default()
+        },
+    )
+}
+
+/// This replica's name: $POD_NAME (the Downward API), else the host name (a pod's hostname is
+/// its name).
+fn pod_name() -> String {
+    std::env::var("POD_NAME")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "adr-operator".into())
+}
+
+/// The operator's namespace: $POD_NAMESPACE, else the mounted service account's, else `default`.
+fn own_namespace() -> String {
+    std::env::var("POD_NAMESPACE")
+        .ok()
+        .or_else(|| {
+            std::fs::read_to_string("/var/run/secrets/kubernetes.io/serviceaccount/namespace").ok()
+        })
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "default".into())
 }
 
 /// SIGTERM (the kubelet) or Ctrl-C.

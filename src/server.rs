@@ -4,10 +4,10 @@
 //! The TLS certificate is re-read when its files change (cert-manager rotates the mounted
 //! Secret in place), so a rotation needs no restart.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -121,7 +121,38 @@ impl Running {
 struct AppState {
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
-    ready: Arc<AtomicBool>,
+    readiness: Readiness,
+}
+
+/// What `/readyz` waits for: named gates, each closed until its owner opens it. The servers
+/// hold `tls` (closed until the certificate is loaded and the listener accepts); the
+/// controller holds its cache gate.
+#[derive(Clone, Default)]
+pub struct Readiness(Arc<Mutex<BTreeMap<&'static str, bool>>>);
+
+impl Readiness {
+    /// The gate the servers hold.
+    pub const TLS: &'static str = "tls";
+
+    /// Opens (`true`) or closes a gate, creating it if needed.
+    pub fn set(&self, gate: &'static str, open: bool) {
+        self.0.lock().expect("poisoned").insert(gate, open);
+    }
+
+    /// The gates still closed.
+    pub fn pending(&self) -> Vec<&'static str> {
+        self.0
+            .lock()
+            .expect("poisoned")
+            .iter()
+            .filter(|(_, open)| !**open)
+            .map(|(gate, _)| *gate)
+            .collect()
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.pending().is_empty()
+    }
 }
 
 /// Installs rustls' ring provider as the process default, once. kube's client and
@@ -140,7 +171,18 @@ pub async fn start(
     admission: Arc<Admission>,
     metrics: Arc<Metrics>,
 ) -> Result<Running, Error> {
+    start_with_readiness(config, admission, metrics, Readiness::default()).await
+}
+
+/// [`start`], with `/readyz` also waiting for the gates others hold in `readiness`.
+pub async fn start_with_readiness(
+    config: Config,
+    admission: Arc<Admission>,
+    metrics: Arc<Metrics>,
+    readiness: Readiness,
+) -> Result<Running, Error> {
     install_crypto_provider();
+    readiness.set(Readiness::TLS, false);
     let (cert, key) = read_pair(&config).await?;
     let tls = RustlsConfig::from_pem(cert.clone(), key.clone())
         .await
@@ -149,7 +191,7 @@ pub async fn start(
     let state = AppState {
         admission,
         metrics,
-        ready: Arc::new(AtomicBool::new(false)),
+        readiness,
     };
 
     let plain_listener = tokio::net::TcpListener::bind(config.metrics_addr)
@@ -224,7 +266,7 @@ pub async fn start(
 
     // Ready once the TLS listener accepts: the socket is bound and the certificate loaded.
     handle.listening().await;
-    state.ready.store(true, Ordering::Release);
+    state.readiness.set(Readiness::TLS, true);
     info!(%webhook_addr, %metrics_addr, "serving");
     Ok(Running {
         webhook_addr,
@@ -257,10 +299,15 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
-    if state.ready.load(Ordering::Acquire) {
+    let pending = state.readiness.pending();
+    if pending.is_empty() {
         (StatusCode::OK, "ok").into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "starting").into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("waiting for: {}", pending.join(", ")),
+        )
+            .into_response()
     }
 }
 

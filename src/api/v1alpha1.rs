@@ -215,6 +215,11 @@ pub struct ApiPublicationStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
 
+    /// The earliest `expires` (`YYYY-MM-DD`) among the exemptions that still apply: after that
+    /// day the verdict can change without any edit. The controller re-checks then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_exemption_expiry: Option<String>,
+
     /// The first findings, in the order `adr-operator lint` prints them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<FindingStatus>,
