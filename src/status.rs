@@ -5,8 +5,8 @@
 //! - `Resolved`: the document could be read from its source.
 //! - `Compliant`: it has no ADR error that a valid exemption does not cover.
 //! - `Ready`: the publication is in a state its enforcement accepts. A non-compliant document
-//!   is Ready under `Warn` and `Audit` (the team chose not to block on it), not under `Enforce`;
-//!   an unreadable or uncheckable document is never Ready.
+//!   (or one that cannot be checked) is Ready under `Warn` and `Audit` (the team chose not to
+//!   block on it), not under `Enforce`; a document that cannot be read is never Ready.
 
 use std::fmt::Write;
 
