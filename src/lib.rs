@@ -4,6 +4,8 @@
 pub mod admission;
 pub mod api;
 pub mod catalogue;
+/// `adr-operator check`: the webhook's decisions for the ApiPublications in a set of manifests.
+pub mod check;
 /// Reconciles `ApiPublication` status, Events and metrics (leader only).
 pub mod controller;
 pub mod document;

@@ -41,6 +41,9 @@ enum Command {
     Crd,
     /// Serve the admission webhook (TLS) and /metrics, /livez, /readyz (plain HTTP).
     Run(Box<RunArgs>),
+    /// Show the admission webhook's decision for every ApiPublication in manifest files or
+    /// directories (a GitOps repository), resolving ConfigMaps and namespace labels from them.
+    Check(adr_operator::check::Args),
 }
 
 #[derive(clap::Args)]
@@ -197,6 +200,7 @@ fn main() -> ExitCode {
         }
         Command::Crd => print(&adr_operator::api::crd_yaml()),
         Command::Run(args) => run(*args),
+        Command::Check(args) => adr_operator::check::main(args),
     }
 }
 
