@@ -148,7 +148,7 @@ impl Ruleset {
         add(
             "oas3-schema",
             Error,
-            "{{error}}",
+            "{{error}}.",
             publish,
             None,
             Oas3,
@@ -205,7 +205,7 @@ impl Ruleset {
             "{{error}}",
             publish,
             None,
-            Oas3,
+            Oas2Or3,
             Box::new(ServerVariables),
         );
         add(

@@ -1,0 +1,1509 @@
+//! A JSON Schema validator that reports what `ajv` 8 (the validator inside the reference)
+//! reports: the same keywords in the same evaluation order, the same error objects (keyword,
+//! instance path, message, params), `allErrors` on or off, `ajv-errors` `errorMessage`
+//! replacement, OpenAPI 3.0 `nullable`, and the formats of `ajv-formats`.
+//!
+//! Schemas are compiled once into an arena ([`SchemaSet`]) by [`compile`]: from the vendored
+//! JSON schema documents (resolved by `$id`/`$ref` URI) or from schema objects inside the linted
+//! document (whose `$ref`s the document loader has already resolved). Instances are nodes of the
+//! loaded [`Document`], read either physically (`resolve: false`, as `oas3-schema` sees the
+//! unresolved document) or through resolved `$ref`s.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use regress::Regex;
+
+use super::formats::Format;
+use super::js;
+use crate::document::{Document, NodeId, Segment, Value};
+
+/// Index of a compiled schema in a [`SchemaSet`].
+pub type SIdx = u32;
+
+/// Which `ajv` class compiled the schema: keyword semantics that differ between drafts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// `ajv-draft-04`: `exclusiveMaximum`/`exclusiveMinimum` are booleans modifying
+    /// `maximum`/`minimum`; array `items` with `additionalItems`.
+    Draft4,
+    /// `ajv` (draft-07): numeric exclusive limits, array `items` with `additionalItems`.
+    Draft7,
+    /// `ajv/dist/2020`: `prefixItems`, `$dynamicRef`, `unevaluatedProperties`,
+    /// `dependentRequired`/`dependentSchemas`, `minContains`/`maxContains`.
+    Draft2020,
+}
+
+/// A JSON type as JSON Schema names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JType {
+    Null,
+    Boolean,
+    Object,
+    Array,
+    Number,
+    Integer,
+    String,
+}
+
+impl JType {
+    pub fn from_name(name: &str) -> Option<JType> {
+        Some(match name {
+            "null" => JType::Null,
+            "boolean" => JType::Boolean,
+            "object" => JType::Object,
+            "array" => JType::Array,
+            "number" => JType::Number,
+            "integer" => JType::Integer,
+            "string" => JType::String,
+            _ => return None,
+        })
+    }
+}
+
+/// `ajv`'s keyword groups: untyped keywords run first, then the groups for numbers, strings,
+/// arrays and objects (each only when the data has that type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JType {
+    fn group(self) -> Option<Group> {
+        match self {
+            JType::Number => Some(Group::Number),
+            JType::String => Some(Group::String),
+            JType::Array => Some(Group::Array),
+            JType::Object => Some(Group::Object),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled schema.
+#[derive(Debug)]
+pub enum SNode {
+    Bool(bool),
+    Obj(Box<Kw>),
+}
+
+/// Property names (`required`-like keyword values).
+pub type Names = Vec<Box<str>>;
+
+/// `dependencies` entry: required property names or a schema.
+#[derive(Debug)]
+pub enum Dep {
+    Props(Vec<Box<str>>),
+    Schema(SIdx),
+}
+
+/// `ajv-errors` `errorMessage`.
+#[derive(Debug, Default)]
+pub struct ErrorMessage {
+    /// Messages replacing the errors of single keywords of this schema.
+    pub keywords: Vec<(Box<str>, Box<str>)>,
+    /// Message replacing every error of this schema and its subschemas (string form or `_`).
+    pub all: Option<Box<str>>,
+}
+
+/// The keywords of a compiled schema object.
+#[derive(Debug, Default)]
+pub struct Kw {
+    pub dynamic_anchor: Option<Box<str>>,
+    /// `$dynamicRef` anchor, whether it is looked up at run time, and its static target.
+    pub dynamic_ref: Option<(Box<str>, bool, SIdx)>,
+    pub r#ref: Option<SIdx>,
+    /// Declared types, with `null` added for `nullable: true`.
+    pub types: Vec<JType>,
+    /// `String(schema.type)` for the type error message.
+    pub type_text: Box<str>,
+    /// Whether the types were declared (an empty `type: []` still counts).
+    pub has_type: bool,
+    pub nullable: bool,
+    pub r#const: Option<serde_json::Value>,
+    pub r#enum: Option<Vec<serde_json::Value>>,
+    pub not: Option<SIdx>,
+    pub any_of: Option<Vec<SIdx>>,
+    pub one_of: Option<Vec<SIdx>>,
+    pub all_of: Option<Vec<SIdx>>,
+    pub r#if: Option<SIdx>,
+    pub then: Option<SIdx>,
+    pub r#else: Option<SIdx>,
+    /// `maximum` and whether it is exclusive (draft-04 `exclusiveMaximum: true`).
+    pub maximum: Option<(f64, bool)>,
+    pub minimum: Option<(f64, bool)>,
+    pub exclusive_maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub multiple_of: Option<f64>,
+    pub max_length: Option<f64>,
+    pub min_length: Option<f64>,
+    pub pattern: Option<(Box<str>, Arc<Regex>)>,
+    pub format: Option<(Box<str>, Format)>,
+    pub max_items: Option<f64>,
+    pub min_items: Option<f64>,
+    pub unique_items: bool,
+    /// Types of a single `items` schema (for `uniqueItems`).
+    pub item_types: Vec<JType>,
+    pub items: Option<SIdx>,
+    pub items_tuple: Option<Vec<SIdx>>,
+    pub additional_items: Option<SIdx>,
+    pub prefix_items: Option<Vec<SIdx>>,
+    pub contains: Option<SIdx>,
+    pub min_contains: Option<f64>,
+    pub max_contains: Option<f64>,
+    pub max_properties: Option<f64>,
+    pub min_properties: Option<f64>,
+    pub required: Option<Vec<Box<str>>>,
+    pub property_names: Option<SIdx>,
+    pub additional_properties: Option<SIdx>,
+    pub dependencies: Option<Vec<(Box<str>, Dep)>>,
+    pub properties: Option<Vec<(Box<str>, SIdx)>>,
+    pub pattern_properties: Option<Vec<(Arc<Regex>, SIdx)>>,
+    pub dependent_required: Option<Vec<(Box<str>, Names)>>,
+    pub dependent_schemas: Option<Vec<(Box<str>, SIdx)>>,
+    pub unevaluated_properties: Option<SIdx>,
+    pub error_message: Option<ErrorMessage>,
+    /// Which keyword groups have keywords in this schema (`ajv`'s `shouldUseGroup`).
+    pub groups: [bool; 4],
+    /// Whether results for this schema may be memoised per instance node (targets of `$ref`).
+    pub memo: bool,
+}
+
+/// An arena of compiled schemas.
+#[derive(Debug, Default)]
+pub struct SchemaSet {
+    pub nodes: Vec<SNode>,
+}
+
+impl SchemaSet {
+    pub fn push(&mut self, node: SNode) -> SIdx {
+        self.nodes.push(node);
+        (self.nodes.len() - 1) as SIdx
+    }
+
+    /// `ajv`'s `alwaysValidSchema`: `true` or `{}`.
+    fn always_valid(&self, s: SIdx) -> bool {
+        match &self.nodes[s as usize] {
+            SNode::Bool(b) => *b,
+            SNode::Obj(kw) => kw.is_empty_schema(),
+        }
+    }
+}
+
+impl Kw {
+    fn is_empty_schema(&self) -> bool {
+        !self.has_type
+            && self.r#ref.is_none()
+            && self.dynamic_ref.is_none()
+            && self.r#const.is_none()
+            && self.r#enum.is_none()
+            && self.not.is_none()
+            && self.any_of.is_none()
+            && self.one_of.is_none()
+            && self.all_of.is_none()
+            && self.r#if.is_none()
+            && self.error_message.is_none()
+            && self.groups == [false; 4]
+    }
+}
+
+/// Compiles JavaScript regular-expression source with `flags` (`u` for the vendored schemas,
+/// none for `pattern`s in the linted document, as `ajv` with `unicodeRegExp: false`).
+pub fn js_regex(source: &str, flags: &str) -> Result<Regex, String> {
+    Regex::with_flags(source, flags).map_err(|e| v8_regex_error(source, &e.to_string()))
+}
+
+/// The V8 `SyntaxError` message for a pattern `regress` rejects (best effort on the reason).
+fn v8_regex_error(source: &str, regress_error: &str) -> String {
+    let e = regress_error.to_ascii_lowercase();
+    let reason = if e.contains("unbalanced")
+        && source.matches('(').count() > source.matches(')').count()
+        || e.contains("unterminated group")
+        || e.contains("missing )")
+    {
+        "Unterminated group"
+    } else if e.contains("unbalanced") || e.contains("unmatched") {
+        "Unmatched ')'"
+    } else if e.contains("nothing to repeat") || e.contains("quantifier") {
+        "Nothing to repeat"
+    } else if e.contains("bracket") || e.contains("class") {
+        "Unterminated character class"
+    } else if e.contains("escape") {
+        "Invalid escape"
+    } else if e.contains("group") {
+        "Invalid group"
+    } else {
+        "Invalid regular expression"
+    };
+    format!("Invalid regular expression: /{source}/: {reason}")
+}
+
+/// An error as `ajv` reports it.
+#[derive(Debug, Clone)]
+pub struct AjvError {
+    /// `ajv`'s keyword (`type`, `required`, …, `errorMessage`, `false schema`).
+    pub keyword: &'static str,
+    /// The instance path, as segments.
+    pub path: Vec<Segment>,
+    /// The instance node the path leads to.
+    pub node: NodeId,
+    pub message: String,
+    pub params: Params,
+    /// The schema whose keyword failed.
+    pub schema: SIdx,
+    /// Number of `$ref`s crossed when the error was made (for `errorMessage` matching).
+    ref_depth: u32,
+    used: bool,
+}
+
+/// The error params the reference's message formatting reads.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    /// `additionalProperties`: the key and its value node.
+    pub additional_property: Option<(Box<str>, NodeId)>,
+    /// `enum`: the allowed values.
+    pub allowed_values: Option<Vec<serde_json::Value>>,
+    /// `oneOf`/`anyOf`: no branch matched (`passingSchemas` is not an array).
+    pub none_passing: bool,
+}
+
+/// What a subschema evaluation has evaluated of an object (for `unevaluatedProperties`).
+#[derive(Debug, Default)]
+struct Evaluated<'a> {
+    all: bool,
+    keys: Vec<&'a str>,
+}
+
+impl<'a> Evaluated<'a> {
+    fn merge(&mut self, other: Evaluated<'a>) {
+        if self.all {
+            return;
+        }
+        if other.all {
+            self.all = true;
+            self.keys.clear();
+            return;
+        }
+        self.keys.extend(other.keys);
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.all || self.keys.contains(&key)
+    }
+}
+
+/// An instance: a document node, or a property name (the data of `propertyNames`).
+#[derive(Debug, Clone, Copy)]
+enum Inst<'a> {
+    Node(NodeId),
+    Key(&'a str),
+}
+
+/// A view of an instance's value.
+#[derive(Clone, Copy)]
+enum View<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Arr(&'a [NodeId]),
+    Obj(&'a [(Box<str>, NodeId)]),
+}
+
+impl View<'_> {
+    fn is(&self, t: JType) -> bool {
+        match (t, self) {
+            (JType::Null, View::Null)
+            | (JType::Boolean, View::Bool(_))
+            | (JType::String, View::Str(_))
+            | (JType::Array, View::Arr(_))
+            | (JType::Object, View::Obj(_)) => true,
+            // `ajv` with `strict: false` (no `strictNumbers`): `typeof x == "number"`, and for
+            // integers `!(x % 1) && !isNaN(x)`, which ±Infinity passes.
+            (JType::Number, View::Num(_)) => true,
+            (JType::Integer, View::Num(n)) => n.is_infinite() || n.fract() == 0.0,
+            _ => false,
+        }
+    }
+
+    fn group(&self) -> Option<Group> {
+        match self {
+            View::Num(_) => Some(Group::Number),
+            View::Str(_) => Some(Group::String),
+            View::Arr(_) => Some(Group::Array),
+            View::Obj(_) => Some(Group::Object),
+            _ => None,
+        }
+    }
+}
+
+/// Validation options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// `ajv`'s `allErrors`.
+    pub all_errors: bool,
+    /// Read instances through resolved `$ref`s.
+    pub resolve: bool,
+    /// Check `format` (off when validating a schema against its meta-schema, as the reference
+    /// does).
+    pub formats: bool,
+    pub dialect: Dialect,
+}
+
+/// One validation run.
+pub struct Validator<'a> {
+    set: &'a SchemaSet,
+    doc: &'a Document,
+    opts: Options,
+    pub errors: Vec<AjvError>,
+    path: Vec<Segment>,
+    nodes: Vec<NodeId>,
+    ref_depth: u32,
+    dyn_anchors: Vec<(&'a str, SIdx)>,
+    memo: HashSet<(SIdx, NodeId)>,
+    /// Inside `anyOf`/`oneOf` branches, `not`, `if`, `contains` or `propertyNames`: an error
+    /// does not end the validation (`ajv`'s `compositeRule`).
+    composite: bool,
+    /// Without `allErrors`, an error outside composite keywords ends the whole validation.
+    halted: bool,
+}
+
+impl<'a> Validator<'a> {
+    pub fn new(set: &'a SchemaSet, doc: &'a Document, opts: Options) -> Self {
+        Validator {
+            set,
+            doc,
+            opts,
+            errors: Vec::new(),
+            path: Vec::new(),
+            nodes: Vec::new(),
+            ref_depth: 0,
+            dyn_anchors: Vec::new(),
+            memo: HashSet::new(),
+            composite: false,
+            halted: false,
+        }
+    }
+
+    /// Validates `node` against schema `root`; the errors are in `self.errors`.
+    pub fn validate(&mut self, root: SIdx, node: NodeId) -> bool {
+        self.errors.clear();
+        self.path.clear();
+        self.nodes.clear();
+        self.dyn_anchors.clear();
+        self.composite = false;
+        self.halted = false;
+        self.nodes.push(node);
+        let (valid, _) = self.eval(root, Inst::Node(node), false);
+        self.nodes.pop();
+        valid
+    }
+
+    fn view(&self, inst: Inst<'a>) -> View<'a> {
+        match inst {
+            Inst::Key(k) => View::Str(k),
+            Inst::Node(n) => match self.doc.tree.value(n) {
+                Value::Null => View::Null,
+                Value::Bool(b) => View::Bool(*b),
+                Value::Number(x) => View::Num(*x),
+                Value::String(s) => View::Str(s),
+                Value::Array(items) => View::Arr(items),
+                Value::Object(entries) => View::Obj(entries),
+            },
+        }
+    }
+
+    /// A child as the instance sees it: resolved when reading resolved, except a reference back
+    /// to an ancestor, which stays the `$ref` object (the reference leaves circular references
+    /// unresolved).
+    fn child(&self, raw: NodeId) -> NodeId {
+        if !self.opts.resolve {
+            return raw;
+        }
+        let target = self.doc.resolve(raw);
+        if target != raw && self.nodes.contains(&target) {
+            raw
+        } else {
+            target
+        }
+    }
+
+    fn current_node(&self) -> NodeId {
+        *self.nodes.last().expect("an instance is being validated")
+    }
+
+    fn error(&mut self, schema: SIdx, keyword: &'static str, message: String, params: Params) {
+        if self.halted {
+            return;
+        }
+        if !self.opts.all_errors && !self.composite {
+            self.halted = true;
+        }
+        let node = self.current_node();
+        self.errors.push(AjvError {
+            keyword,
+            path: self.path.clone(),
+            node,
+            message,
+            params,
+            schema,
+            ref_depth: self.ref_depth,
+            used: false,
+        });
+    }
+
+    /// Evaluates a subschema on a child instance (property or item).
+    fn eval_child(
+        &mut self,
+        s: SIdx,
+        seg: Segment,
+        child: NodeId,
+        track: bool,
+    ) -> (bool, Evaluated<'a>) {
+        let node = self.child(child);
+        self.path.push(seg);
+        self.nodes.push(node);
+        let r = self.eval(s, Inst::Node(node), track);
+        self.nodes.pop();
+        self.path.pop();
+        r
+    }
+
+    /// Evaluates without creating errors and stopping at the first failure (`not`, `if`).
+    fn eval_silent(&mut self, s: SIdx, inst: Inst<'a>, track: bool) -> (bool, Evaluated<'a>) {
+        let saved = self.opts.all_errors;
+        let n = self.errors.len();
+        self.opts.all_errors = false;
+        let r = self.eval_composite(s, inst, track);
+        self.opts.all_errors = saved;
+        self.errors.truncate(n);
+        r
+    }
+
+    /// Evaluates a subschema of a composite keyword.
+    fn eval_composite(&mut self, s: SIdx, inst: Inst<'a>, track: bool) -> (bool, Evaluated<'a>) {
+        let saved = self.composite;
+        self.composite = true;
+        let r = self.eval(s, inst, track);
+        self.composite = saved;
+        r
+    }
+
+    fn eval_ref(&mut self, s: SIdx, inst: Inst<'a>, track: bool) -> (bool, Evaluated<'a>) {
+        self.ref_depth += 1;
+        let r = self.eval(s, inst, track);
+        self.ref_depth -= 1;
+        r
+    }
+
+    fn eval(&mut self, s: SIdx, inst: Inst<'a>, track: bool) -> (bool, Evaluated<'a>) {
+        if self.halted {
+            return (false, Evaluated::default());
+        }
+        let set = self.set;
+        match &set.nodes[s as usize] {
+            SNode::Bool(true) => (true, Evaluated::default()),
+            SNode::Bool(false) => {
+                self.error(
+                    s,
+                    "false schema",
+                    "boolean schema is false".into(),
+                    Params::default(),
+                );
+                (false, Evaluated::default())
+            }
+            SNode::Obj(kw) => {
+                let memo_key = match inst {
+                    Inst::Node(n) if kw.memo && self.opts.resolve && !track => Some((s, n)),
+                    _ => None,
+                };
+                if let Some(key) = memo_key {
+                    if self.memo.contains(&key) {
+                        return (true, Evaluated::default());
+                    }
+                }
+                let r = self.eval_obj(s, kw, inst, track);
+                if let (Some(key), true) = (memo_key, r.0) {
+                    self.memo.insert(key);
+                }
+                r
+            }
+        }
+    }
+
+    fn type_error(&mut self, s: SIdx, kw: &Kw) {
+        self.error(
+            s,
+            "type",
+            format!("must be {}", kw.type_text),
+            Params::default(),
+        );
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn eval_obj(
+        &mut self,
+        s: SIdx,
+        kw: &'a Kw,
+        inst: Inst<'a>,
+        track: bool,
+    ) -> (bool, Evaluated<'a>) {
+        let start = self.errors.len();
+        let all = self.opts.all_errors;
+        let mut valid = true;
+        let mut ev = Evaluated::default();
+        let view = self.view(inst);
+        let track_here = track || kw.unevaluated_properties.is_some();
+
+        // Types: checked up front unless the schema has a single type whose group has keywords
+        // here, in which case the group reports the type error in its place.
+        let single_group = if kw.types.len() == 1 {
+            kw.types[0].group().filter(|g| kw.groups[*g as usize])
+        } else {
+            None
+        };
+        if !kw.types.is_empty() && single_group.is_none() && !kw.types.iter().any(|t| view.is(*t)) {
+            self.type_error(s, kw);
+            valid = false;
+        }
+
+        'body: {
+            macro_rules! gate {
+                () => {
+                    if !valid && !all {
+                        break 'body;
+                    }
+                };
+            }
+            gate!();
+
+            // Untyped keywords.
+            if let Some(anchor) = &kw.dynamic_anchor {
+                if !self.dyn_anchors.iter().any(|(a, _)| *a == &**anchor) {
+                    self.dyn_anchors.push((anchor, s));
+                }
+            }
+            if let Some((anchor, runtime, fallback)) = &kw.dynamic_ref {
+                let target = if *runtime {
+                    self.dyn_anchors
+                        .iter()
+                        .find(|(a, _)| *a == &**anchor)
+                        .map_or(*fallback, |(_, t)| *t)
+                } else {
+                    *fallback
+                };
+                let (v, e) = self.eval_ref(target, inst, track_here);
+                ev.merge(e);
+                valid &= v;
+                gate!();
+            }
+            if let Some(target) = kw.r#ref {
+                let (v, e) = self.eval_ref(target, inst, track_here);
+                ev.merge(e);
+                valid &= v;
+                gate!();
+            }
+            if let Some(c) = &kw.r#const {
+                if !self.equals_json(inst, c, 0) {
+                    self.error(
+                        s,
+                        "const",
+                        "must be equal to constant".into(),
+                        Params::default(),
+                    );
+                    valid = false;
+                    gate!();
+                }
+            }
+            if let Some(values) = &kw.r#enum {
+                if !values.iter().any(|v| self.equals_json(inst, v, 0)) {
+                    self.error(
+                        s,
+                        "enum",
+                        "must be equal to one of the allowed values".into(),
+                        Params {
+                            allowed_values: Some(values.clone()),
+                            ..Params::default()
+                        },
+                    );
+                    valid = false;
+                    gate!();
+                }
+            }
+            if let Some(not) = kw.not {
+                let (v, _) = self.eval_silent(not, inst, false);
+                if v {
+                    self.error(s, "not", "must NOT be valid".into(), Params::default());
+                    valid = false;
+                    gate!();
+                }
+            }
+            if let Some(branches) = &kw.any_of {
+                let mark = self.errors.len();
+                let mut any = false;
+                for &b in branches {
+                    let (v, e) = self.eval_composite(b, inst, track_here);
+                    if v {
+                        any = true;
+                        ev.merge(e);
+                        if !track_here {
+                            break;
+                        }
+                    }
+                }
+                if any {
+                    self.errors.truncate(mark);
+                } else {
+                    self.error(
+                        s,
+                        "anyOf",
+                        "must match a schema in anyOf".into(),
+                        Params {
+                            none_passing: true,
+                            ..Params::default()
+                        },
+                    );
+                    valid = false;
+                    gate!();
+                }
+            }
+            if let Some(branches) = &kw.one_of {
+                let mark = self.errors.len();
+                let mut ok = false;
+                let mut passing: Option<bool> = None; // Some(true): several passed
+                for (i, &b) in branches.iter().enumerate() {
+                    let (v, e) = self.eval_composite(b, inst, track_here);
+                    if i > 0 && v && ok {
+                        ok = false;
+                        passing = Some(true);
+                    } else if v {
+                        ok = true;
+                        passing = Some(false);
+                        ev.merge(e);
+                    }
+                }
+                if ok {
+                    self.errors.truncate(mark);
+                } else {
+                    self.error(
+                        s,
+                        "oneOf",
+                        "must match exactly one schema in oneOf".into(),
+                        Params {
+                            none_passing: passing.is_none(),
+                            ..Params::default()
+                        },
+                    );
+                    valid = false;
+                    gate!();
+                }
+            }
+            if let Some(branches) = &kw.all_of {
+                for &b in branches {
+                    let (v, e) = self.eval(b, inst, track_here);
+                    ev.merge(e);
+                    valid &= v;
+                    gate!();
+                }
+            }
+            if let Some(cond) = kw.r#if {
+                let then = kw.then.filter(|&t| !self.set.always_valid(t));
+                let els = kw.r#else.filter(|&t| !self.set.always_valid(t));
+                if then.is_some() || els.is_some() {
+                    let (if_valid, e) = self.eval_silent(cond, inst, track_here);
+                    ev.merge(e);
+                    let (clause, name) = if if_valid {
+                        (then, "then")
+                    } else {
+                        (els, "else")
+                    };
+                    if let Some(c) = clause {
+                        let (v, e) = self.eval(c, inst, track_here);
+                        if v {
+                            ev.merge(e);
+                        } else {
+                            self.error(
+                                s,
+                                "if",
+                                format!("must match \"{name}\" schema"),
+                                Params::default(),
+                            );
+                            valid = false;
+                            gate!();
+                        }
+                    }
+                }
+            }
+
+            // Typed groups.
+            match view.group() {
+                Some(Group::Number) if kw.groups[Group::Number as usize] => {
+                    let View::Num(n) = view else { unreachable!() };
+                    valid &= self.number_keywords(s, kw, n);
+                    gate!();
+                }
+                Some(Group::String) if kw.groups[Group::String as usize] => {
+                    let View::Str(text) = view else {
+                        unreachable!()
+                    };
+                    valid &= self.string_keywords(s, kw, text);
+                    gate!();
+                }
+                Some(Group::Array) if kw.groups[Group::Array as usize] => {
+                    let View::Arr(items) = view else {
+                        unreachable!()
+                    };
+                    valid &= self.array_keywords(s, kw, items);
+                    gate!();
+                }
+                Some(Group::Object) if kw.groups[Group::Object as usize] => {
+                    let View::Obj(entries) = view else {
+                        unreachable!()
+                    };
+                    let (v, e) = self.object_keywords(s, kw, entries, ev, track_here);
+                    ev = e;
+                    valid &= v;
+                    gate!();
+                }
+                _ => {}
+            }
+            if let Some(g) = single_group {
+                if view.group() != Some(g) {
+                    self.type_error(s, kw);
+                    valid = false;
+                    gate!();
+                }
+            }
+        }
+
+        if let Some(em) = &kw.error_message {
+            if self.errors.len() > start && !self.halted {
+                self.apply_error_message(s, em, start);
+            }
+        }
+        (valid, ev)
+    }
+
+    fn number_keywords(&mut self, s: SIdx, kw: &Kw, n: f64) -> bool {
+        let all = self.opts.all_errors;
+        let mut valid = true;
+        let limits = [
+            kw.maximum
+                .map(|(m, excl)| ("maximum", if excl { "<" } else { "<=" }, m)),
+            kw.minimum
+                .map(|(m, excl)| ("minimum", if excl { ">" } else { ">=" }, m)),
+            kw.exclusive_maximum.map(|m| ("exclusiveMaximum", "<", m)),
+            kw.exclusive_minimum.map(|m| ("exclusiveMinimum", ">", m)),
+        ];
+        for (keyword, cmp, lim) in limits.into_iter().flatten() {
+            let ok = match cmp {
+                "<" => n < lim,
+                "<=" => n <= lim,
+                ">" => n > lim,
+                _ => n >= lim,
+            };
+            if !ok {
+                self.error(
+                    s,
+                    keyword,
+                    format!("must be {cmp} {}", js::js_number_full(lim)),
+                    Params::default(),
+                );
+                valid = false;
+                if !all {
+                    return false;
+                }
+            }
+        }
+        if let Some(m) = kw.multiple_of {
+            let q = n / m;
+            if !(q.is_finite() && q.fract() == 0.0) {
+                self.error(
+                    s,
+                    "multipleOf",
+                    format!("must be multiple of {}", js::js_number_full(m)),
+                    Params::default(),
+                );
+                valid = false;
+                if !all {
+                    return false;
+                }
+            }
+        }
+        if let Some((name, f)) = &kw.format {
+            if self.opts.formats && f.is_numeric() && !f.check_number(n) {
+                self.error(
+                    s,
+                    "format",
+                    format!("must match format \"{name}\""),
+                    Params::default(),
+                );
+                valid = false;
+            }
+        }
+        valid
+    }
+
+    fn string_keywords(&mut self, s: SIdx, kw: &Kw, text: &str) -> bool {
+        let all = self.opts.all_errors;
+        let mut valid = true;
+        if kw.max_length.is_some() || kw.min_length.is_some() {
+            let len = text.chars().count() as f64;
+            if let Some(m) = kw.max_length {
+                if len > m {
+                    self.error(
+                        s,
+                        "maxLength",
+                        format!(
+                            "must NOT have more than {} characters",
+                            js::js_number_full(m)
+                        ),
+                        Params::default(),
+                    );
+                    valid = false;
+                    if !all {
+                        return false;
+                    }
+                }
+            }
+            if let Some(m) = kw.min_length {
+                if len < m {
+                    self.error(
+                        s,
+                        "minLength",
+                        format!(
+                            "must NOT have fewer than {} characters",
+                            js::js_number_full(m)
+                        ),
+                        Params::default(),
+                    );
+                    valid = false;
+                    if !all {
+                        return false;
+                    }
+                }
+            }
+        }
+        if let Some((source, regex)) = &kw.pattern {
+            if regex.find(text).is_none() {
+                self.error(
+                    s,
+                    "pattern",
+                    format!("must match pattern \"{source}\""),
+                    Params::default(),
+                );
+                valid = false;
+                if !all {
+                    return false;
+                }
+            }
+        }
+        if let Some((name, f)) = &kw.format {
+            if self.opts.formats && !f.is_numeric() && !f.check_str(text) {
+                self.error(
+                    s,
+                    "format",
+                    format!("must match format \"{name}\""),
+                    Params::default(),
+                );
+                valid = false;
+            }
+        }
+        valid
+    }
+
+    fn array_keywords(&mut self, s: SIdx, kw: &Kw, items: &'a [NodeId]) -> bool {
+        let all = self.opts.all_errors;
+        let mut valid = true;
+        let len = items.len() as f64;
+        if let Some(m) = kw.max_items {
+            if len > m {
+                self.error(
+                    s,
+                    "maxItems",
+                    format!("must NOT have more than {} items", js::js_number_full(m)),
+                    Params::default(),
+                );
+                valid = false;
+                if !all {
+                    return false;
+                }
+            }
+        }
+        if let Some(m) = kw.min_items {
+            if len < m {
+                self.error(
+                    s,
+                    "minItems",
+                    format!("must NOT have fewer than {} items", js::js_number_full(m)),
+                    Params::default(),
+                );
+                valid = false;
+                if !all {
+                    return false;
+                }
+            }
+        }
+        // Items: `prefixItems`/`items` (2020) or `additionalItems`/`items` (draft-04/07).
+        let tuple = match self.opts.dialect {
+            Dialect::Draft2020 => kw.prefix_items.as_ref(),
+            _ => kw.items_tuple.as_ref(),
+        };
+        if let Some(tuple) = tuple {
+            for (i, &sub) in tuple.iter().enumerate() {
+                if i < items.len() {
+                    let (v, _) = self.eval_child(sub, Segment::Index(i as u32), items[i], false);
+                    valid &= v;
+                    if !valid && !all {
+                        return false;
+                    }
+                }
+            }
+        }
+        let (rest_schema, rest_keyword) = match self.opts.dialect {
+            Dialect::Draft2020 => (kw.items, "items"),
+            _ if kw.items_tuple.is_some() => (kw.additional_items, "additionalItems"),
+            _ => (kw.items, "items"),
+        };
+        if let Some(rest) = rest_schema {
+            let from = tuple.map_or(0, Vec::len);
+            if tuple.is_some() && matches!(self.set.nodes[rest as usize], SNode::Bool(false)) {
+                if items.len() > from {
+                    self.error(
+                        s,
+                        rest_keyword,
+                        format!("must NOT have more than {from} items"),
+                        Params::default(),
+                    );
+                    valid = false;
+                    if !all {
+                        return false;
+                    }
+                }
+            } else if !self.set.always_valid(rest) {
+                for (i, &item) in items.iter().enumerate().skip(from) {
+                    let (v, _) = self.eval_child(rest, Segment::Index(i as u32), item, false);
+                    valid &= v;
+                    if !valid && !all {
+                        return false;
+                    }
+                }
+            }
+        }
+        if let Some(contains) = kw.contains {
+            let (min, max) = if self.opts.dialect == Dialect::Draft2020 {
+                (kw.min_contains.unwrap_or(1.0), kw.max_contains)
+            } else {
+                (1.0, None)
+            };
+            if !(max.is_none() && min == 0.0) {
+                let mark = self.errors.len();
+                let mut count = 0.0;
+                let mut ok = min == 0.0;
+                for (i, &item) in items.iter().enumerate() {
+                    let saved = self.composite;
+                    self.composite = true;
+                    let (v, _) = self.eval_child(contains, Segment::Index(i as u32), item, false);
+                    self.composite = saved;
+                    if v {
+                        count += 1.0;
+                        if let Some(max) = max {
+                            if count > max {
+                                ok = false;
+                                break;
+                            }
+                        }
+                        if count >= min {
+                            ok = true;
+                            if max.is_none() {
+                                break;
+                            }
+                        }
+                    }
+                }
+                if ok {
+                    self.errors.truncate(mark);
+                } else {
+                    let message = match max {
+                        None => format!(
+                            "must contain at least {} valid item(s)",
+                            js::js_number_full(min)
+                        ),
+                        Some(max) => format!(
+                            "must contain at least {} and no more than {} valid item(s)",
+                            js::js_number_full(min),
+                            js::js_number_full(max)
+                        ),
+                    };
+                    self.error(s, "contains", message, Params::default());
+                    valid = false;
+                    if !all {
+                        return false;
+                    }
+                }
+            }
+        }
+        if kw.unique_items && items.len() > 1 {
+            if let Some((j, i)) = self.duplicate_items(kw, items) {
+                self.error(
+                    s,
+                    "uniqueItems",
+                    format!("must NOT have duplicate items (items ## {j} and {i} are identical)"),
+                    Params::default(),
+                );
+                valid = false;
+            }
+        }
+        valid
+    }
+
+    /// `ajv`'s `uniqueItems` search: the pair it reports as `(j, i)`.
+    fn duplicate_items(&self, kw: &Kw, items: &[NodeId]) -> Option<(usize, usize)> {
+        let types = &kw.item_types;
+        let can_optimize = !types.is_empty()
+            && !types
+                .iter()
+                .any(|t| matches!(t, JType::Object | JType::Array));
+        if can_optimize {
+            let mut indices: HashMap<String, usize> = HashMap::new();
+            for i in (0..items.len()).rev() {
+                let node = self.child(items[i]);
+                let view = self.view(Inst::Node(node));
+                if !types.iter().any(|t| view.is(*t)) {
+                    continue;
+                }
+                let mut key = match view {
+                    View::Null => "null".to_string(),
+                    View::Bool(b) => b.to_string(),
+                    View::Num(n) => js::js_number_full(n),
+                    View::Str(s) => s.to_string(),
+                    _ => continue,
+                };
+                if types.len() > 1 && matches!(view, View::Str(_)) {
+                    key.push('_');
+                }
+                if let Some(&j) = indices.get(&key) {
+                    return Some((j, i));
+                }
+                indices.insert(key, i);
+            }
+            None
+        } else {
+            for i in (0..items.len()).rev() {
+                for j in (0..i).rev() {
+                    let a = self.child(items[i]);
+                    let b = self.child(items[j]);
+                    if self.equals_nodes(a, b, 0) {
+                        return Some((j, i));
+                    }
+                }
+            }
+            None
+        }
+    }
+
+    #[allow(clippy::too_many_lines)]
+    fn object_keywords(
+        &mut self,
+        s: SIdx,
+        kw: &'a Kw,
+        raw_entries: &'a [(Box<str>, NodeId)],
+        mut ev: Evaluated<'a>,
+        track: bool,
+    ) -> (bool, Evaluated<'a>) {
+        let all = self.opts.all_errors;
+        let mut valid = true;
+        let entries = js::ordered(raw_entries);
+        let count = entries.len() as f64;
+        let has = |key: &str| raw_entries.iter().any(|(k, _)| &**k == key);
+        let get = |key: &str| {
+            raw_entries
+                .iter()
+                .rev()
+                .find(|(k, _)| &**k == key)
+                .map(|(_, v)| *v)
+        };
+        macro_rules! fail {
+            () => {
+                valid = false;
+                if !all {
+                    return (false, ev);
+                }
+            };
+        }
+        if let Some(m) = kw.max_properties {
+            if count > m {
+                self.error(
+                    s,
+                    "maxProperties",
+                    format!(
+                        "must NOT have more than {} properties",
+                        js::js_number_full(m)
+                    ),
+                    Params::default(),
+                );
+                fail!();
+            }
+        }
+        if let Some(m) = kw.min_properties {
+            if count < m {
+                self.error(
+                    s,
+                    "minProperties",
+                    format!(
+                        "must NOT have fewer than {} properties",
+                        js::js_number_full(m)
+                    ),
+                    Params::default(),
+                );
+                fail!();
+            }
+        }
+        if let Some(required) = &kw.required {
+            for name in required {
+                if !has(name) {
+                    self.error(
+                        s,
+                        "required",
+                        format!("must have required property '{name}'"),
+                        Params::default(),
+                    );
+                    fail!();
+                }
+            }
+        }
+        if let Some(names) = kw.property_names {
+            if !self.set.always_valid(names) {
+                for (key, _) in entries.iter() {
+                    let key: &'a str = raw_key(raw_entries, key);
+                    let (v, _) = self.eval_composite(names, Inst::Key(key), false);
+                    if !v {
+                        self.error(
+                            s,
+                            "propertyNames",
+                            "property name must be valid".into(),
+                            Params::default(),
+                        );
+                        fail!();
+                    }
+                }
+            }
+        }
+        if let Some(additional) = kw.additional_properties {
+            ev.all = true;
+            if !self.set.always_valid(additional) {
+                let is_false = matches!(self.set.nodes[additional as usize], SNode::Bool(false));
+                for (key, child) in entries.iter() {
+                    let defined = kw
+                        .properties
+                        .as_ref()
+                        .is_some_and(|p| p.iter().any(|(n, _)| n == key))
+                        || kw
+                            .pattern_properties
+                            .as_ref()
+                            .is_some_and(|p| p.iter().any(|(r, _)| r.find(key).is_some()));
+                    if defined {
+                        continue;
+                    }
+                    if is_false {
+                        let node = self.child(*child);
+                        self.error(
+                            s,
+                            "additionalProperties",
+                            "must NOT have additional properties".into(),
+                            Params {
+                                additional_property: Some((key.clone(), node)),
+                                ..Params::default()
+                            },
+                        );
+                        fail!();
+                    } else {
+                        let (v, _) =
+                            self.eval_child(additional, Segment::Key(key.clone()), *child, false);
+                        if !v {
+                            fail!();
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(deps) = &kw.dependencies {
+            for (prop, dep) in deps {
+                if !has(prop) {
+                    continue;
+                }
+                match dep {
+                    Dep::Props(names) => {
+                        let list = names.iter().map(|n| &**n).collect::<Vec<_>>().join(", ");
+                        let word = if names.len() == 1 {
+                            "property"
+                        } else {
+                            "properties"
+                        };
+                        for name in names {
+                            if !has(name) {
+                                self.error(
+                                    s,
+                                    "dependencies",
+                                    format!(
+                                        "must have {word} {list} when property {prop} is present"
+                                    ),
+                                    Params::default(),
+                                );
+                                fail!();
+                                break;
+                            }
+                        }
+                    }
+                    Dep::Schema(sub) => {
+                        let node = self.current_node();
+                        let (v, e) = self.eval(*sub, Inst::Node(node), track);
+                        if v {
+                            ev.merge(e);
+                        } else {
+                            fail!();
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(props) = &kw.properties {
+            if !ev.all {
+                ev.keys.extend(props.iter().map(|(n, _)| &**n));
+            }
+            for (name, sub) in props {
+                if self.set.always_valid(*sub) {
+                    continue;
+                }
+                if let Some(child) = get(name) {
+                    let (v, _) = self.eval_child(*sub, Segment::Key(name.clone()), child, false);
+                    if !v {
+                        fail!();
+                    }
+                }
+            }
+        }
+        if let Some(patterns) = &kw.pattern_properties {
+            let break_on_fail = !(all
+                || self.opts.dialect == Dialect::Draft2020 && kw.additional_properties.is_none());
+            for (regex, sub) in patterns {
+                let mut pattern_valid = true;
+                for (key, child) in entries.iter() {
+                    if regex.find(key).is_none() {
+                        continue;
+                    }
+                    if !ev.all {
+                        ev.keys.push(raw_key(raw_entries, key));
+                    }
+                    if self.set.always_valid(*sub) {
+                        continue;
+                    }
+                    let (v, _) = self.eval_child(*sub, Segment::Key(key.clone()), *child, false);
+                    if !v {
+                        pattern_valid = false;
+                        if break_on_fail {
+                            break;
+                        }
+                    }
+                }
+                if !pattern_valid {
+                    fail!();
+                }
+            }
+        }
+        if self.opts.dialect == Dialect::Draft2020 {
+            if let Some(deps) = &kw.dependent_required {
+                for (prop, names) in deps {
+                    if !has(prop) {
+                        continue;
+                    }
+                    let list = names.iter().map(|n| &**n).collect::<Vec<_>>().join(", ");
+                    let word = if names.len() == 1 {
+                        "property"
+                    } else {
+                        "properties"
+                    };
+                    for name in names {
+                        if !has(name) {
+                            self.error(
+                                s,
+                                "dependentRequired",
+                                format!("must have {word} {list} when property {prop} is present"),
+                                Params::default(),
+                            );
+                            fail!();
+                            break;
+                        }
+                    }
+                }
+            }
+            if let Some(deps) = &kw.dependent_schemas {
+                for (prop, sub) in deps {
+                    if !has(prop) {
+                        continue;
+                    }
+                    let node = self.current_node();
+                    let (v, e) = self.eval(*sub, Inst::Node(node), track);
+                    if v {
+                        ev.merge(e);
+                    } else {
+                        fail!();
+                    }
+                }
+            }
+            if let Some(uneval) = kw.unevaluated_properties {
+                let is_false = matches!(self.set.nodes[uneval as usize], SNode::Bool(false));
+                if !ev.all && !self.set.always_valid(uneval) {
+                    for (key, child) in entries.iter() {
+                        if ev.has(key) {
+                            continue;
+                        }
+                        if is_false {
+                            self.error(
+                                s,
+                                "unevaluatedProperties",
+                                "must NOT have unevaluated properties".into(),
+                                Params::default(),
+                            );
+                            fail!();
+                        } else {
+                            let (v, _) =
+                                self.eval_child(uneval, Segment::Key(key.clone()), *child, false);
+                            if !v {
+                                fail!();
+                            }
+                        }
+                    }
+                }
+                ev.all = true;
+                ev.keys.clear();
+            }
+        }
+        (valid, ev)
+    }
+
+    /// `ajv-errors`: replaces this schema's errors (collected since `start`) by its messages.
+    fn apply_error_message(&mut self, s: SIdx, em: &ErrorMessage, start: usize) {
+        let depth = self.ref_depth;
+        let mut new_errors = Vec::new();
+        for (keyword, message) in &em.keywords {
+            let mut matched = false;
+            for e in &mut self.errors[start..] {
+                if !e.used
+                    && e.keyword != "errorMessage"
+                    && e.keyword == &**keyword
+                    && e.schema == s
+                    && e.ref_depth == depth
+                    && e.path == self.path
+                {
+                    e.used = true;
+                    matched = true;
+                }
+            }
+            if matched {
+                new_errors.push(message.clone());
+            }
+        }
+        if let Some(message) = &em.all {
+            let mut matched = false;
+            let path = &self.path;
+            for e in &mut self.errors[start..] {
+                if !e.used
+                    && e.keyword != "errorMessage"
+                    && e.ref_depth == depth
+                    && e.path.starts_with(path)
+                {
+                    e.used = true;
+                    matched = true;
+                }
+            }
+            if matched {
+                new_errors.push(message.clone());
+            }
+        }
+        for message in new_errors {
+            self.error(s, "errorMessage", message.to_string(), Params::default());
+        }
+        let mut i = start;
+        while i < self.errors.len() {
+            if self.errors[i].used {
+                self.errors.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// `fast-deep-equal` between an instance and a schema constant.
+    fn equals_json(&self, inst: Inst<'a>, value: &serde_json::Value, depth: usize) -> bool {
+        use serde_json::Value as J;
+        match (self.view(inst), value) {
+            (View::Null, J::Null) => true,
+            (View::Bool(a), J::Bool(b)) => a == *b,
+            (View::Num(a), J::Number(b)) => b.as_f64() == Some(a),
+            (View::Str(a), J::String(b)) => a == b,
+            (View::Arr(items), J::Array(values)) => {
+                depth < 256
+                    && items.len() == values.len()
+                    && items
+                        .iter()
+                        .zip(values)
+                        .all(|(i, v)| self.equals_json(Inst::Node(self.child(*i)), v, depth + 1))
+            }
+            (View::Obj(entries), J::Object(map)) => {
+                depth < 256
+                    && entries.len() == map.len()
+                    && entries.iter().all(|(k, v)| {
+                        map.get(&**k).is_some_and(|mv| {
+                            self.equals_json(Inst::Node(self.child(*v)), mv, depth + 1)
+                        })
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// `fast-deep-equal` between two instance nodes.
+    fn equals_nodes(&self, a: NodeId, b: NodeId, depth: usize) -> bool {
+        if a == b {
+            return true;
+        }
+        if depth > 256 {
+            return false;
+        }
+        match (self.view(Inst::Node(a)), self.view(Inst::Node(b))) {
+            (View::Null, View::Null) => true,
+            (View::Bool(x), View::Bool(y)) => x == y,
+            (View::Num(x), View::Num(y)) => x == y,
+            (View::Str(x), View::Str(y)) => x == y,
+            (View::Arr(x), View::Arr(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|(p, q)| self.equals_nodes(self.child(*p), self.child(*q), depth + 1))
+            }
+            (View::Obj(x), View::Obj(y)) => {
+                x.len() == y.len()
+                    && x.iter().all(|(k, v)| {
+                        y.iter()
+                            .rev()
+                            .find(|(k2, _)| k2 == k)
+                            .is_some_and(|(_, w)| {
+                                self.equals_nodes(self.child(*v), self.child(*w), depth + 1)
+                            })
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The `&'a str` of a key of `entries` (the ordered copy holds clones).
+fn raw_key<'a>(raw: &'a [(Box<str>, NodeId)], key: &str) -> &'a str {
+    raw.iter()
+        .find(|(k, _)| &**k == key)
+        .map_or("", |(k, _)| &**k)
+}

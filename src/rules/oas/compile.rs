@@ -1,0 +1,805 @@
+//! Compilation of JSON schemas into a [`SchemaSet`]: the vendored schema documents (by `$id` and
+//! `$ref` URI, once per process) and schema objects of the linted document (once per node).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use regress::Regex;
+
+use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
+use super::formats::Format;
+use crate::document::{Document, Limits, NodeId, SourceFile, Syntax, Target, Tree, Value};
+
+/// Why a schema of the document cannot be used, as `ajv.compile` fails.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fail {
+    /// A `$ref` the reference leaves in place (missing or circular): `ajv` throws a
+    /// `MissingRefError`, which the reference ignores for resolved rules.
+    Skip,
+    /// Any other compile error, reported with its message.
+    Error(String),
+}
+
+/// Which `required` entries the reference drops before validating a media example
+/// (`relaxRequired`): `readOnly` properties in requests, `writeOnly` ones in responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relax {
+    None,
+    Request,
+    Response,
+}
+
+/// A schema value read generically.
+enum Src<'s, N> {
+    Other,
+    Bool(bool),
+    Num(f64),
+    Str(&'s str),
+    Arr(Vec<N>),
+    Obj(Vec<(&'s str, N)>),
+}
+
+/// What keyword compilation needs from a schema source.
+trait Compiler<'s> {
+    type N: Copy;
+    fn read(&self, n: Self::N) -> Src<'s, Self::N>;
+    fn json(&self, n: Self::N) -> serde_json::Value;
+    fn sub(&mut self, n: Self::N, relax: Relax) -> Result<SIdx, Fail>;
+    fn dollar_ref(&mut self, holder: Self::N, reference: &str) -> Result<SIdx, Fail>;
+    fn dynamic_ref(
+        &mut self,
+        holder: Self::N,
+        reference: &str,
+    ) -> Result<(Box<str>, bool, SIdx), Fail>;
+    fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail>;
+    fn dialect(&self) -> Dialect;
+    /// Whether `format` is checked in this schema (`ajv` compiles the json-schema.org
+    /// meta-schemas with `validateFormats: false`).
+    fn formats(&self, holder: Self::N) -> bool;
+    /// `readOnly === true`, `writeOnly === true` of a property schema.
+    fn read_write_only(&self, n: Self::N) -> (bool, bool);
+}
+
+const NUMBER_KEYWORDS: &[&str] = &[
+    "maximum",
+    "minimum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "multipleOf",
+    "format",
+];
+const STRING_KEYWORDS: &[&str] = &["maxLength", "minLength", "pattern", "format"];
+const ARRAY_KEYWORDS: &[&str] = &[
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "items",
+    "additionalItems",
+    "contains",
+];
+const ARRAY_KEYWORDS_2020: &[&str] = &["prefixItems", "minContains", "maxContains"];
+const OBJECT_KEYWORDS: &[&str] = &[
+    "maxProperties",
+    "minProperties",
+    "required",
+    "propertyNames",
+    "additionalProperties",
+    "dependencies",
+    "properties",
+    "patternProperties",
+];
+const OBJECT_KEYWORDS_2020: &[&str] = &[
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedProperties",
+];
+
+fn num<N>(v: &Src<'_, N>) -> Option<f64> {
+    match v {
+        Src::Num(n) => Some(*n),
+        _ => None,
+    }
+}
+
+fn strings<'s, C: Compiler<'s>>(c: &C, items: &[C::N]) -> Vec<Box<str>> {
+    items
+        .iter()
+        .filter_map(|&i| match c.read(i) {
+            Src::Str(s) => Some(Box::from(s)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Compiles the keywords of a schema object.
+#[allow(clippy::too_many_lines)]
+fn compile_object<'s, C: Compiler<'s>>(
+    c: &mut C,
+    holder: C::N,
+    entries: &[(&'s str, C::N)],
+    relax: Relax,
+) -> Result<Kw, Fail> {
+    let dialect = c.dialect();
+    let d2020 = dialect == Dialect::Draft2020;
+    let mut kw = Kw::default();
+    let has = |k: &str| entries.iter().any(|(key, _)| *key == k);
+    let get = |k: &str| {
+        entries
+            .iter()
+            .rev()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| *v)
+    };
+    let group_has = |list: &[&str]| list.iter().any(|k| has(k));
+    kw.groups = [
+        group_has(NUMBER_KEYWORDS),
+        group_has(STRING_KEYWORDS),
+        group_has(ARRAY_KEYWORDS) || (d2020 && group_has(ARRAY_KEYWORDS_2020)),
+        group_has(OBJECT_KEYWORDS) || (d2020 && group_has(OBJECT_KEYWORDS_2020)),
+    ];
+
+    // Types (with `nullable`, as `ajv`'s getSchemaTypes).
+    let mut declared = 0;
+    if let Some(t) = get("type") {
+        kw.has_type = true;
+        match c.read(t) {
+            Src::Str(name) => {
+                kw.types.extend(JType::from_name(name));
+                kw.type_text = name.into();
+                declared = usize::from(!name.is_empty());
+            }
+            Src::Arr(items) => {
+                let names = strings(c, &items);
+                kw.types
+                    .extend(names.iter().filter_map(|n| JType::from_name(n)));
+                kw.type_text = names.join(",").into();
+                declared = items.len();
+            }
+            _ => {}
+        }
+    }
+    if let Some(n) = get("nullable") {
+        if declared == 0 {
+            return Err(Fail::Error(
+                "\"nullable\" cannot be used without \"type\"".into(),
+            ));
+        }
+        if matches!(c.read(n), Src::Bool(true)) {
+            kw.nullable = true;
+            if !kw.types.contains(&JType::Null) {
+                kw.types.push(JType::Null);
+            }
+        }
+    }
+
+    if d2020 {
+        if let Some(Src::Str(a)) = get("$dynamicAnchor").map(|v| c.read(v)) {
+            kw.dynamic_anchor = Some(a.into());
+        }
+        if let Some(Src::Str(r)) = get("$dynamicRef").map(|v| c.read(v)) {
+            kw.dynamic_ref = Some(c.dynamic_ref(holder, r)?);
+        }
+    }
+    if let Some(Src::Str(r)) = get("$ref").map(|v| c.read(v)) {
+        kw.r#ref = Some(c.dollar_ref(holder, r)?);
+    }
+    if let Some(v) = get("const") {
+        kw.r#const = Some(c.json(v));
+    }
+    if let Some(v) = get("enum") {
+        if let serde_json::Value::Array(values) = c.json(v) {
+            kw.r#enum = Some(values);
+        }
+    }
+    if let Some(v) = get("not") {
+        kw.not = Some(c.sub(v, Relax::None)?);
+    }
+    for (key, slot) in [("anyOf", 0), ("oneOf", 1), ("allOf", 2)] {
+        if let Some(Src::Arr(items)) = get(key).map(|v| c.read(v)) {
+            let mut subs = Vec::with_capacity(items.len());
+            for i in items {
+                subs.push(c.sub(i, relax)?);
+            }
+            match slot {
+                0 => kw.any_of = Some(subs),
+                1 => kw.one_of = Some(subs),
+                _ => kw.all_of = Some(subs),
+            }
+        }
+    }
+    if let Some(v) = get("if") {
+        kw.r#if = Some(c.sub(v, relax)?);
+        if let Some(t) = get("then") {
+            kw.then = Some(c.sub(t, relax)?);
+        }
+        if let Some(e) = get("else") {
+            kw.r#else = Some(c.sub(e, relax)?);
+        }
+    }
+
+    // Numbers.
+    let flag = |c: &C, k: &str| get(k).is_some_and(|v| matches!(c.read(v), Src::Bool(true)));
+    if let Some(m) = get("maximum").and_then(|v| num(&c.read(v))) {
+        let excl = dialect == Dialect::Draft4 && flag(c, "exclusiveMaximum");
+        kw.maximum = Some((m, excl));
+    }
+    if let Some(m) = get("minimum").and_then(|v| num(&c.read(v))) {
+        let excl = dialect == Dialect::Draft4 && flag(c, "exclusiveMinimum");
+        kw.minimum = Some((m, excl));
+    }
+    if dialect != Dialect::Draft4 {
+        kw.exclusive_maximum = get("exclusiveMaximum").and_then(|v| num(&c.read(v)));
+        kw.exclusive_minimum = get("exclusiveMinimum").and_then(|v| num(&c.read(v)));
+    }
+    kw.multiple_of = get("multipleOf").and_then(|v| num(&c.read(v)));
+
+    // Strings.
+    kw.max_length = get("maxLength").and_then(|v| num(&c.read(v)));
+    kw.min_length = get("minLength").and_then(|v| num(&c.read(v)));
+    if let Some(Src::Str(p)) = get("pattern").map(|v| c.read(v)) {
+        kw.pattern = Some((p.into(), c.regex(p)?));
+    }
+    if let Some(Src::Str(f)) = get("format")
+        .map(|v| c.read(v))
+        .filter(|_| c.formats(holder))
+    {
+        if let Some(format) = Format::from_name(f) {
+            kw.format = Some((f.into(), format));
+        }
+    }
+
+    // Arrays.
+    kw.max_items = get("maxItems").and_then(|v| num(&c.read(v)));
+    kw.min_items = get("minItems").and_then(|v| num(&c.read(v)));
+    kw.unique_items = flag(c, "uniqueItems");
+    if let Some(items) = get("items") {
+        match c.read(items) {
+            Src::Arr(list) if !d2020 => {
+                let mut subs = Vec::with_capacity(list.len());
+                for i in list {
+                    subs.push(c.sub(i, relax)?);
+                }
+                kw.items_tuple = Some(subs);
+            }
+            Src::Obj(item_entries) => {
+                kw.item_types = item_types(c, &item_entries);
+                kw.items = Some(c.sub(items, relax)?);
+            }
+            Src::Bool(_) => kw.items = Some(c.sub(items, relax)?),
+            _ => {}
+        }
+    }
+    if !d2020 {
+        if let Some(v) = get("additionalItems") {
+            kw.additional_items = Some(c.sub(v, relax)?);
+        }
+    } else if let Some(Src::Arr(list)) = get("prefixItems").map(|v| c.read(v)) {
+        let mut subs = Vec::with_capacity(list.len());
+        for i in list {
+            subs.push(c.sub(i, Relax::None)?);
+        }
+        kw.prefix_items = Some(subs);
+    }
+    if let Some(v) = get("contains") {
+        kw.contains = Some(c.sub(v, relax)?);
+    }
+    if d2020 {
+        kw.min_contains = get("minContains").and_then(|v| num(&c.read(v)));
+        kw.max_contains = get("maxContains").and_then(|v| num(&c.read(v)));
+    }
+
+    // Objects.
+    kw.max_properties = get("maxProperties").and_then(|v| num(&c.read(v)));
+    kw.min_properties = get("minProperties").and_then(|v| num(&c.read(v)));
+    let properties = match get("properties").map(|v| c.read(v)) {
+        Some(Src::Obj(props)) => Some(props),
+        _ => None,
+    };
+    if let Some(Src::Arr(items)) = get("required").map(|v| c.read(v)) {
+        let mut required = strings(c, &items);
+        if relax != Relax::None {
+            if let Some(props) = &properties {
+                for (name, prop) in props {
+                    let (read_only, write_only) = c.read_write_only(*prop);
+                    let drop = match relax {
+                        Relax::Request => read_only,
+                        Relax::Response => write_only,
+                        Relax::None => false,
+                    };
+                    if drop {
+                        required.retain(|r| &**r != *name);
+                    }
+                }
+            }
+        }
+        if !(relax != Relax::None && required.is_empty() && !items.is_empty()) {
+            kw.required = Some(required);
+        }
+    }
+    if let Some(v) = get("propertyNames") {
+        kw.property_names = Some(c.sub(v, relax)?);
+    }
+    if let Some(v) = get("additionalProperties") {
+        kw.additional_properties = Some(c.sub(v, relax)?);
+    }
+    if let Some(Src::Obj(deps)) = get("dependencies").map(|v| c.read(v)) {
+        let mut list = Vec::with_capacity(deps.len());
+        for (name, dep) in deps {
+            match c.read(dep) {
+                Src::Arr(items) => list.push((name.into(), Dep::Props(strings(c, &items)))),
+                _ => list.push((name.into(), Dep::Schema(c.sub(dep, relax)?))),
+            }
+        }
+        kw.dependencies = Some(list);
+    }
+    if let Some(props) = properties {
+        let mut list = Vec::with_capacity(props.len());
+        for (name, sub) in props {
+            list.push((name.into(), c.sub(sub, relax)?));
+        }
+        kw.properties = Some(list);
+    }
+    if let Some(Src::Obj(patterns)) = get("patternProperties").map(|v| c.read(v)) {
+        let mut list = Vec::with_capacity(patterns.len());
+        for (pattern, sub) in patterns {
+            let regex = c.regex(pattern)?;
+            list.push((regex, c.sub(sub, relax)?));
+        }
+        kw.pattern_properties = Some(list);
+    }
+    if d2020 {
+        if let Some(Src::Obj(deps)) = get("dependentRequired").map(|v| c.read(v)) {
+            let mut list = Vec::with_capacity(deps.len());
+            for (name, dep) in deps {
+                if let Src::Arr(items) = c.read(dep) {
+                    list.push((name.into(), strings(c, &items)));
+                }
+            }
+            kw.dependent_required = Some(list);
+        }
+        if let Some(Src::Obj(deps)) = get("dependentSchemas").map(|v| c.read(v)) {
+            let mut list = Vec::with_capacity(deps.len());
+            for (name, dep) in deps {
+                list.push((name.into(), c.sub(dep, Relax::None)?));
+            }
+            kw.dependent_schemas = Some(list);
+        }
+        if let Some(v) = get("unevaluatedProperties") {
+            kw.unevaluated_properties = Some(c.sub(v, Relax::None)?);
+        }
+    }
+
+    if let Some(em) = get("errorMessage") {
+        match c.read(em) {
+            Src::Str(s) => {
+                kw.error_message = Some(ErrorMessage {
+                    keywords: Vec::new(),
+                    all: Some(s.into()),
+                })
+            }
+            Src::Obj(map) => {
+                let mut message = ErrorMessage::default();
+                for (k, v) in map {
+                    if let Src::Str(s) = c.read(v) {
+                        if k == "_" {
+                            message.all = Some(s.into());
+                        } else if k != "properties" && k != "items" {
+                            message.keywords.push((k.into(), s.into()));
+                        }
+                    }
+                }
+                kw.error_message = Some(message);
+            }
+            _ => {}
+        }
+    }
+    Ok(kw)
+}
+
+/// The types of an `items` schema object (`ajv`'s getSchemaTypes, for `uniqueItems`).
+fn item_types<'s, C: Compiler<'s>>(c: &C, entries: &[(&'s str, C::N)]) -> Vec<JType> {
+    let get = |k: &str| {
+        entries
+            .iter()
+            .rev()
+            .find(|(key, _)| *key == k)
+            .map(|(_, v)| *v)
+    };
+    let mut types = Vec::new();
+    match get("type").map(|t| c.read(t)) {
+        Some(Src::Str(name)) => types.extend(JType::from_name(name)),
+        Some(Src::Arr(items)) => types.extend(
+            strings(c, &items)
+                .iter()
+                .filter_map(|n| JType::from_name(n)),
+        ),
+        _ => {}
+    }
+    if !types.is_empty()
+        && get("nullable").is_some_and(|n| matches!(c.read(n), Src::Bool(true)))
+        && !types.contains(&JType::Null)
+    {
+        types.push(JType::Null);
+    }
+    types
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vendored schemas.
+
+/// The vendored schema documents, parsed (in document order, which decides the order of
+/// `ajv`'s checks) into one tree.
+pub struct Vendored {
+    pub tree: Tree,
+    /// Each document's `$id` (or draft-04 `id`) without fragment, and its root node.
+    pub roots: Vec<(String, NodeId)>,
+}
+
+impl Vendored {
+    pub fn parse(files: &[(&str, &str)]) -> Vendored {
+        let mut tree = Tree::new();
+        let mut roots = Vec::new();
+        for (name, text) in files {
+            let file = tree.add_file(SourceFile::new(
+                (*name).to_string(),
+                (*text).to_string(),
+                Syntax::Json,
+            ));
+            let root =
+                crate::document::json::parse(&mut tree, file, &Limits::default(), &mut Vec::new())
+                    .unwrap_or_else(|e| panic!("vendored schema {name} parses: {e}"));
+            tree.file_mut(file).root = Some(root);
+            let id = ["$id", "id"]
+                .iter()
+                .find_map(|k| tree.raw_get(root, k).and_then(|v| tree.as_str(v)))
+                .unwrap_or_default();
+            roots.push((strip_fragment(id).to_string(), root));
+        }
+        Vendored { tree, roots }
+    }
+}
+
+/// Compiles vendored schema documents (all `ajv` 2020 or draft-04 semantics).
+pub struct StaticCompiler {
+    vendored: &'static Vendored,
+    memo: HashMap<NodeId, SIdx>,
+    ref_targets: Vec<SIdx>,
+    pub set: SchemaSet,
+    dialect: Dialect,
+}
+
+/// A vendored schema node and the index of the document (resource) it belongs to.
+type StaticNode = (NodeId, usize);
+
+impl StaticCompiler {
+    pub fn new(dialect: Dialect, vendored: &'static Vendored) -> Self {
+        StaticCompiler {
+            vendored,
+            memo: HashMap::new(),
+            ref_targets: Vec::new(),
+            set: SchemaSet::default(),
+            dialect,
+        }
+    }
+
+    fn tree(&self) -> &'static Tree {
+        &self.vendored.tree
+    }
+
+    /// Compiles the document registered as `uri` (its root schema).
+    pub fn root(&mut self, uri: &str) -> SIdx {
+        let r = self
+            .resource_of(strip_fragment(uri))
+            .unwrap_or_else(|| panic!("vendored schema {uri} is registered"));
+        let root = self.vendored.roots[r].1;
+        let idx = self
+            .sub((root, r), Relax::None)
+            .unwrap_or_else(|e| panic!("vendored schema {uri} compiles: {e:?}"));
+        for &t in &self.ref_targets {
+            if let SNode::Obj(kw) = &mut self.set.nodes[t as usize] {
+                kw.memo = true;
+            }
+        }
+        idx
+    }
+
+    fn resource_of(&self, uri: &str) -> Option<usize> {
+        self.vendored.roots.iter().position(|(u, _)| u == uri)
+    }
+
+    fn resolve(&self, holder_resource: usize, reference: &str) -> Option<StaticNode> {
+        let tree = self.tree();
+        let base = &self.vendored.roots[holder_resource].0;
+        let (doc_part, fragment) = match reference.split_once('#') {
+            Some((d, f)) => (d, f),
+            None => (reference, ""),
+        };
+        let uri = if doc_part.is_empty() {
+            base.clone()
+        } else if doc_part.contains("://") {
+            doc_part.to_string()
+        } else {
+            match base.rfind('/') {
+                Some(i) => format!("{}{}", &base[..=i], doc_part),
+                None => doc_part.to_string(),
+            }
+        };
+        let r = self.resource_of(&uri)?;
+        let mut cur = self.vendored.roots[r].1;
+        if fragment.is_empty() {
+            return Some((cur, r));
+        }
+        if let Some(pointer) = fragment.strip_prefix('/') {
+            for seg in pointer.split('/') {
+                let seg = percent_decode(seg).replace("~1", "/").replace("~0", "~");
+                cur = match tree.value(cur) {
+                    Value::Object(_) => tree.raw_get(cur, &seg)?,
+                    Value::Array(items) => *items.get(seg.parse::<usize>().ok()?)?,
+                    _ => return None,
+                };
+            }
+            return Some((cur, r));
+        }
+        find_anchor(tree, cur, fragment).map(|v| (v, r))
+    }
+}
+
+fn find_anchor(tree: &Tree, id: NodeId, anchor: &str) -> Option<NodeId> {
+    match tree.value(id) {
+        Value::Object(entries) => {
+            let named = |k: &str| tree.raw_get(id, k).and_then(|v| tree.as_str(v)) == Some(anchor);
+            if named("$anchor") || named("$dynamicAnchor") {
+                return Some(id);
+            }
+            entries
+                .iter()
+                .find_map(|(_, v)| find_anchor(tree, *v, anchor))
+        }
+        Value::Array(items) => items.iter().find_map(|v| find_anchor(tree, *v, anchor)),
+        _ => None,
+    }
+}
+
+fn strip_fragment(uri: &str) -> &str {
+    uri.split('#').next().unwrap_or(uri)
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(x) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(x);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Compiler<'static> for StaticCompiler {
+    type N = StaticNode;
+
+    fn read(&self, (id, r): StaticNode) -> Src<'static, StaticNode> {
+        let tree = self.tree();
+        match tree.value(id) {
+            Value::Bool(b) => Src::Bool(*b),
+            Value::Number(n) => Src::Num(*n),
+            Value::String(s) => Src::Str(s),
+            Value::Array(items) => Src::Arr(items.iter().map(|x| (*x, r)).collect()),
+            Value::Object(entries) => {
+                Src::Obj(entries.iter().map(|(k, x)| (&**k, (*x, r))).collect())
+            }
+            Value::Null => Src::Other,
+        }
+    }
+
+    fn json(&self, (id, _): StaticNode) -> serde_json::Value {
+        crate::document::tree::to_json(self.tree(), id)
+    }
+
+    fn sub(&mut self, (id, r): StaticNode, _relax: Relax) -> Result<SIdx, Fail> {
+        if let Some(&idx) = self.memo.get(&id) {
+            return Ok(idx);
+        }
+        let idx = self.set.push(SNode::Bool(true));
+        self.memo.insert(id, idx);
+        let tree = self.tree();
+        let node = match tree.value(id) {
+            Value::Bool(b) => SNode::Bool(*b),
+            Value::Object(entries) => {
+                // An embedded `$id` starts another resource.
+                let r = tree
+                    .raw_get(id, "$id")
+                    .and_then(|v| tree.as_str(v))
+                    .and_then(|u| self.resource_of(strip_fragment(u)))
+                    .unwrap_or(r);
+                let entries: Vec<(&'static str, StaticNode)> =
+                    entries.iter().map(|(k, x)| (&**k, (*x, r))).collect();
+                SNode::Obj(Box::new(compile_object(
+                    self,
+                    (id, r),
+                    &entries,
+                    Relax::None,
+                )?))
+            }
+            _ => SNode::Bool(true),
+        };
+        self.set.nodes[idx as usize] = node;
+        Ok(idx)
+    }
+
+    fn dollar_ref(&mut self, (_, r): StaticNode, reference: &str) -> Result<SIdx, Fail> {
+        let target = self
+            .resolve(r, reference)
+            .unwrap_or_else(|| panic!("vendored $ref {reference} resolves"));
+        let idx = self.sub(target, Relax::None)?;
+        self.ref_targets.push(idx);
+        Ok(idx)
+    }
+
+    fn dynamic_ref(
+        &mut self,
+        (_, r): StaticNode,
+        reference: &str,
+    ) -> Result<(Box<str>, bool, SIdx), Fail> {
+        let tree = self.tree();
+        let anchor = reference.trim_start_matches('#');
+        let root = self.vendored.roots[r].1;
+        let runtime = tree
+            .raw_get(root, "$dynamicAnchor")
+            .and_then(|a| tree.as_str(a))
+            == Some(anchor);
+        let target = find_anchor(tree, root, anchor).unwrap_or(root);
+        let idx = self.sub((target, r), Relax::None)?;
+        self.ref_targets.push(idx);
+        Ok((anchor.into(), runtime, idx))
+    }
+
+    fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail> {
+        match js_regex(source, "u") {
+            Ok(r) => Ok(Arc::new(r)),
+            Err(e) => panic!("vendored pattern {source} compiles: {e}"),
+        }
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn formats(&self, (_, r): StaticNode) -> bool {
+        let uri = &self.vendored.roots[r].0;
+        !(uri.starts_with("https://json-schema.org/") || uri.starts_with("http://json-schema.org/"))
+    }
+
+    fn read_write_only(&self, _: StaticNode) -> (bool, bool) {
+        (false, false)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas of the linted document.
+
+/// Compiles schema objects of a document, as `ajv` compiles the (resolved, cloned) schema the
+/// reference hands it: once per (node, relaxation), failing on circular or missing `$ref`s.
+pub struct DocCompiler<'d> {
+    doc: &'d Document,
+    pub set: SchemaSet,
+    dialect: Dialect,
+    memo: HashMap<(NodeId, Relax), Result<SIdx, Fail>>,
+    stack: Vec<NodeId>,
+    regexes: HashMap<Box<str>, Result<Arc<Regex>, Fail>>,
+}
+
+impl<'d> DocCompiler<'d> {
+    pub fn new(doc: &'d Document, dialect: Dialect) -> Self {
+        DocCompiler {
+            doc,
+            set: SchemaSet::default(),
+            dialect,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+            regexes: HashMap::new(),
+        }
+    }
+
+    /// Compiles the schema at (resolved) `node`.
+    pub fn compile(&mut self, node: NodeId, relax: Relax) -> Result<SIdx, Fail> {
+        self.sub(node, relax)
+    }
+}
+
+impl<'d> Compiler<'d> for DocCompiler<'d> {
+    type N = NodeId;
+
+    fn read(&self, n: NodeId) -> Src<'d, NodeId> {
+        let doc = self.doc;
+        let id = match doc.refs.target(n) {
+            Some(Target::Node(t)) => t,
+            _ => n,
+        };
+        match doc.tree.value(id) {
+            Value::Bool(b) => Src::Bool(*b),
+            Value::Number(x) => Src::Num(*x),
+            Value::String(s) => Src::Str(s),
+            Value::Array(items) => Src::Arr(items.clone()),
+            Value::Object(entries) => Src::Obj(entries.iter().map(|(k, v)| (&**k, *v)).collect()),
+            Value::Null => Src::Other,
+        }
+    }
+
+    fn json(&self, n: NodeId) -> serde_json::Value {
+        crate::document::tree::to_json(&self.doc.tree, self.doc.resolve(n))
+    }
+
+    fn sub(&mut self, raw: NodeId, relax: Relax) -> Result<SIdx, Fail> {
+        let node = match self.doc.refs.target(raw) {
+            Some(Target::Node(t)) => t,
+            Some(_) => return Err(Fail::Skip),
+            None => raw,
+        };
+        if let Some(r) = self.memo.get(&(node, relax)) {
+            return r.clone();
+        }
+        if self.stack.contains(&node) {
+            return Err(Fail::Skip);
+        }
+        self.stack.push(node);
+        let result = match self.doc.tree.value(node) {
+            Value::Bool(b) => Ok(SNode::Bool(*b)),
+            Value::Object(entries) => {
+                let entries: Vec<(&'d str, NodeId)> =
+                    entries.iter().map(|(k, v)| (&**k, *v)).collect();
+                compile_object(self, node, &entries, relax).map(|kw| SNode::Obj(Box::new(kw)))
+            }
+            _ => Ok(SNode::Bool(true)),
+        };
+        self.stack.pop();
+        let result = result.map(|n| self.set.push(n));
+        self.memo.insert((node, relax), result.clone());
+        result
+    }
+
+    fn dollar_ref(&mut self, _holder: NodeId, _reference: &str) -> Result<SIdx, Fail> {
+        // A `$ref` the loader could not resolve (or one nested in a resolved target).
+        Err(Fail::Skip)
+    }
+
+    fn dynamic_ref(&mut self, _: NodeId, _: &str) -> Result<(Box<str>, bool, SIdx), Fail> {
+        Err(Fail::Skip)
+    }
+
+    fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail> {
+        if let Some(r) = self.regexes.get(source) {
+            return r.clone();
+        }
+        let r = js_regex(source, "").map(Arc::new).map_err(Fail::Error);
+        self.regexes.insert(source.into(), r.clone());
+        r
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn formats(&self, _: NodeId) -> bool {
+        true
+    }
+
+    fn read_write_only(&self, n: NodeId) -> (bool, bool) {
+        let flag = |k: &str| {
+            self.doc
+                .get(n, k)
+                .is_some_and(|v| matches!(self.doc.tree.value(v), Value::Bool(true)))
+        };
+        (flag("readOnly"), flag("writeOnly"))
+    }
+}

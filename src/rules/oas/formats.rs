@@ -1,0 +1,289 @@
+//! The `format` checks of `ajv-formats` 2.1.1 in its default ("full") mode, which the reference
+//! registers on every validator: the same regular expressions and functions, including their
+//! quirks (a `date-time` without a time zone passes; `byte` is a multi-line base64 test).
+
+use std::sync::LazyLock;
+
+use regress::Regex;
+
+/// A format name the validator knows; anything else is ignored, as `ajv` does with
+/// `strict: false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Date,
+    Time,
+    DateTime,
+    Duration,
+    Uri,
+    UriReference,
+    UriTemplate,
+    Url,
+    Email,
+    Hostname,
+    Ipv4,
+    Ipv6,
+    Regex,
+    Uuid,
+    JsonPointer,
+    JsonPointerUriFragment,
+    RelativeJsonPointer,
+    Byte,
+    Int32,
+    Int64,
+    Float,
+    Double,
+    Password,
+    Binary,
+}
+
+impl Format {
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name {
+            "date" => Format::Date,
+            "time" => Format::Time,
+            "date-time" => Format::DateTime,
+            "duration" => Format::Duration,
+            "uri" => Format::Uri,
+            "uri-reference" => Format::UriReference,
+            "uri-template" => Format::UriTemplate,
+            "url" => Format::Url,
+            "email" => Format::Email,
+            "hostname" => Format::Hostname,
+            "ipv4" => Format::Ipv4,
+            "ipv6" => Format::Ipv6,
+            "regex" => Format::Regex,
+            "uuid" => Format::Uuid,
+            "json-pointer" => Format::JsonPointer,
+            "json-pointer-uri-fragment" => Format::JsonPointerUriFragment,
+            "relative-json-pointer" => Format::RelativeJsonPointer,
+            "byte" => Format::Byte,
+            "int32" => Format::Int32,
+            "int64" => Format::Int64,
+            "float" => Format::Float,
+            "double" => Format::Double,
+            "password" => Format::Password,
+            "binary" => Format::Binary,
+            _ => return None,
+        })
+    }
+
+    /// Formats that apply to numbers; the others apply to strings.
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            Format::Int32 | Format::Int64 | Format::Float | Format::Double
+        )
+    }
+
+    /// Whether a string passes the format (string formats only).
+    pub fn check_str(self, s: &str) -> bool {
+        match self {
+            Format::Date => date(s),
+            Format::Time => time(s),
+            Format::DateTime => date_time(s),
+            Format::Duration => test(&DURATION, s),
+            Format::Uri => uri(s),
+            Format::UriReference => test(&URI_REFERENCE, s),
+            Format::UriTemplate => test(&URI_TEMPLATE, s),
+            Format::Url => test(&URL, s),
+            Format::Email => test(&EMAIL, s),
+            Format::Hostname => test(&HOSTNAME, s),
+            Format::Ipv4 => test(&IPV4, s),
+            Format::Ipv6 => test(&IPV6, s),
+            Format::Regex => regex(s),
+            Format::Uuid => test(&UUID, s),
+            Format::JsonPointer => test(&JSON_POINTER, s),
+            Format::JsonPointerUriFragment => test(&JSON_POINTER_URI_FRAGMENT, s),
+            Format::RelativeJsonPointer => test(&RELATIVE_JSON_POINTER, s),
+            Format::Byte => test(&BYTE, s),
+            Format::Password | Format::Binary => true,
+            Format::Int32 | Format::Int64 | Format::Float | Format::Double => true,
+        }
+    }
+
+    /// Whether a number passes the format (numeric formats only).
+    pub fn check_number(self, n: f64) -> bool {
+        match self {
+            Format::Int32 => n.fract() == 0.0 && (-2_147_483_648.0..=2_147_483_647.0).contains(&n),
+            Format::Int64 => n.is_finite() && n.fract() == 0.0,
+            _ => true,
+        }
+    }
+}
+
+fn re(source: &str, flags: &str) -> Regex {
+    Regex::with_flags(source, flags).expect("ajv-formats regular expression compiles")
+}
+
+fn test(regex: &Regex, s: &str) -> bool {
+    regex.find(s).is_some()
+}
+
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$",
+        "",
+    )
+});
+static URI_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$"#,
+        "i",
+    )
+});
+static URI_TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$"#,
+        "i",
+    )
+});
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$",
+        "iu",
+    )
+});
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+        "i",
+    )
+});
+static HOSTNAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$",
+        "i",
+    )
+});
+static IPV4: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)$",
+        "",
+    )
+});
+static IPV6: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$",
+        "i",
+    )
+});
+static UUID: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$",
+        "i",
+    )
+});
+static JSON_POINTER: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\/(?:[^~/]|~0|~1)*)*$", ""));
+static JSON_POINTER_URI_FRAGMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$",
+        "i",
+    )
+});
+static RELATIVE_JSON_POINTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$", ""));
+static BYTE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+        "m",
+    )
+});
+static DATE_RE: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d\d\d\d)-(\d\d)-(\d\d)$", ""));
+static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(\d\d):(\d\d):(\d\d)(\.\d+)?(z|[+-]\d\d(?::?\d\d)?)?$",
+        "i",
+    )
+});
+static URI_RE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$",
+        "i",
+    )
+});
+
+#[allow(clippy::manual_is_multiple_of)] // `is_multiple_of` is newer than the crate's MSRV
+fn is_leap_year(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn date(s: &str) -> bool {
+    let Some(m) = DATE_RE.find(s) else {
+        return false;
+    };
+    let group = |i: usize| {
+        m.group(i)
+            .map(|r| s[r].parse::<u32>().unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let (year, month, day) = (group(1), group(2), group(3));
+    const DAYS: [u32; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    (1..=12).contains(&month)
+        && day >= 1
+        && day
+            <= if month == 2 && is_leap_year(year) {
+                29
+            } else {
+                DAYS[month as usize]
+            }
+}
+
+fn time(s: &str) -> bool {
+    let Some(m) = TIME_RE.find(s) else {
+        return false;
+    };
+    let group = |i: usize| {
+        m.group(i)
+            .map(|r| s[r].parse::<u32>().unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let (hour, minute, second) = (group(1), group(2), group(3));
+    // ajv-formats also requires a time zone for `date-time`, but compares the missing match
+    // (`undefined`) with "", so the requirement never fails.
+    (hour <= 23 && minute <= 59 && second <= 59) || (hour == 23 && minute == 59 && second == 60)
+}
+
+fn date_time(s: &str) -> bool {
+    // `str.split(/t|\s/i)` must give exactly two parts.
+    let parts: Vec<&str> = s
+        .split(|c: char| c == 't' || c == 'T' || super::js::is_js_whitespace(c))
+        .collect();
+    parts.len() == 2 && date(parts[0]) && time(parts[1])
+}
+
+fn uri(s: &str) -> bool {
+    (s.contains('/') || s.contains(':')) && test(&URI_RE, s)
+}
+
+fn regex(s: &str) -> bool {
+    // `/[^\\]\\Z/`: a `\Z` not preceded by a backslash.
+    let b = s.as_bytes();
+    if (2..b.len()).any(|i| b[i] == b'Z' && b[i - 1] == b'\\' && b[i - 2] != b'\\') {
+        return false;
+    }
+    super::ajv::js_regex(s, "").is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_as_ajv_formats() {
+        assert!(!Format::Uri.check_str("not a uri"));
+        assert!(!Format::Uri.check_str("urn"));
+        assert!(Format::Uri.check_str("https://example.com/a?b#c"));
+        assert!(Format::UriReference.check_str("#/components/schemas/A"));
+        assert!(Format::DateTime.check_str("2020-01-01T00:00:00"));
+        assert!(!Format::DateTime.check_str("2020-02-30T00:00:00Z"));
+        assert!(Format::Date.check_str("2020-02-29"));
+        assert!(!Format::Date.check_str("2021-02-29"));
+        assert!(!Format::Byte.check_str("abc"));
+        assert!(Format::Byte.check_str("abc\n"));
+        assert!(Format::Byte.check_str("YWJj"));
+        assert!(!Format::Int32.check_number(3_000_000_000.0));
+        assert!(Format::Email.check_str("a@b.nl"));
+        assert!(!Format::Regex.check_str("("));
+        assert!(!Format::Regex.check_str("a\\Z"));
+    }
+}

@@ -1,0 +1,75 @@
+//! The `spectral:oas` rules the ADR rulesets switch on (`/core/publish-openapi` validity,
+//! `/core/uri-version`, `/core/no-trailing-slash`), reimplemented finding for finding.
+//!
+//! `oas3-schema` and the example rules rest on [`ajv`], a JSON Schema validator that reports
+//! what the reference's `ajv` 8 reports, on the vendored schema documents in `schemas/`.
+
+pub(crate) mod ajv;
+mod api_servers;
+mod compile;
+mod formats;
+mod js;
+mod messages;
+mod oas3_schema;
+mod operation_id_unique;
+mod path_keys_no_trailing_slash;
+mod path_params;
+mod server_variables;
+mod spec;
+mod tags_uniqueness;
+mod valid_example;
+
+pub use api_servers::ApiServers;
+pub use oas3_schema::Oas3Schema;
+pub use operation_id_unique::OperationIdUnique;
+pub use path_keys_no_trailing_slash::PathKeysNoTrailingSlash;
+pub use path_params::PathParams;
+pub use server_variables::ServerVariables;
+pub use tags_uniqueness::TagsUniqueness;
+pub use valid_example::{ValidMediaExample, ValidSchemaExample};
+
+use crate::document::{Document, NodeId};
+
+/// Where the reference reports a finding on the value written at `raw` (a child of a node
+/// reached without following a `$ref`): at the resolved node, except for a `$ref` object with
+/// sibling keys, which keeps its own location (the reference maps a result path through a
+/// reference only when the path crosses it or ends at a reference object with no other keys).
+fn report_node(doc: &Document, raw: NodeId) -> NodeId {
+    let node = doc.resolve(raw);
+    if node != raw && doc.tree.entries(raw).len() > 1 {
+        raw
+    } else {
+        node
+    }
+}
+
+/// Stack for the validators: they recurse a few frames per schema level, and the loader admits
+/// documents nested 256 deep (the 3.1 meta-schemas take some 20 frames per level).
+const VALIDATION_STACK: usize = 64 << 20;
+
+/// Runs `f` on a scoped thread with [`VALIDATION_STACK`] (inline if no thread can be started).
+fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    let mut f = Some(f);
+    let spawned = std::thread::scope(|scope| {
+        let run = || f.take().map(|f| f());
+        match std::thread::Builder::new()
+            .name("oas-validate".into())
+            .stack_size(VALIDATION_STACK)
+            .spawn_scoped(scope, run)
+        {
+            Ok(handle) => Some(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            ),
+            Err(_) => None,
+        }
+    });
+    match spawned.flatten() {
+        Some(r) => r,
+        None => (f.take().expect("not run"))(),
+    }
+}
+
+#[cfg(test)]
+mod reference_tests;

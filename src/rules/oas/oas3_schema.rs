@@ -1,0 +1,54 @@
+//! `oas3-schema` — the document must be a valid OpenAPI 3.x description (`/core/publish-openapi`).
+
+use super::ajv::{Options, Validator};
+use super::messages::document_schema_messages;
+use super::spec;
+use crate::document::Document;
+use crate::rules::{Check, Report, Sink};
+
+/// The unresolved root document is validated against Spectral's OpenAPI document schema for
+/// its version (3.2 for `3.2.x`, 3.1 for `3.1.x`, 3.0 otherwise) with every error reported, as
+/// the reference's precompiled `ajv` validators do. Messages are the reference's: `"info"
+/// property must have required property "title"`, `Property "x" is not expected to be here`
+/// (reported at the unexpected property), enum errors with the allowed values and a "Did you
+/// mean" suggestion, the schemas' own `errorMessage`s (`"schema" or "content" must be
+/// present`), and `if`-keyword errors dropped. The rule's template appends the final `.`.
+#[derive(Debug)]
+pub struct Oas3Schema;
+
+impl Check for Oas3Schema {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let Some(root) = doc.root else { return };
+        let f = doc.formats;
+        let schema = if f.oas3_2 {
+            &*spec::OAS_3_2
+        } else if f.oas3_1 {
+            &*spec::OAS_3_1
+        } else {
+            &*spec::OAS_3_0
+        };
+        let reports = super::with_stack(|| {
+            let mut v = Validator::new(
+                &schema.set,
+                doc,
+                Options {
+                    all_errors: true,
+                    resolve: false,
+                    formats: true,
+                    dialect: schema.dialect,
+                },
+            );
+            if v.validate(schema.root, root) {
+                return Vec::new();
+            }
+            document_schema_messages(doc, &v.errors)
+        });
+        for m in reports {
+            sink.push(Report {
+                node: m.node,
+                error: Some(m.text),
+                ..Report::default()
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The module's findings equal the reference's on the probe documents in `fixtures/`.
+
+use crate::lint::{lint_bytes, Severity};
+use crate::ruleset::RulesetId;
+
+const CODES: [&str; 9] = [
+    "oas3-schema",
+    "operation-operationId-unique",
+    "path-params",
+    "openapi-tags-uniqueness",
+    "oas3-valid-media-example",
+    "oas3-valid-schema-example",
+    "oas3-server-variables",
+    "oas3-api-servers",
+    "path-keys-no-trailing-slash",
+];
+
+type Row = (String, Vec<String>, String, u64, u64, u64);
+
+fn check(name: &str, document: &str, expected: &str) {
+    let ruleset = RulesetId::Adr221.ruleset();
+    let findings = lint_bytes(name, document.as_bytes(), &ruleset, &Default::default())
+        .expect("fixture loads");
+    let mut ours: Vec<Row> = findings
+        .iter()
+        .filter(|f| CODES.contains(&f.code.as_str()))
+        .map(|f| {
+            (
+                f.code.clone(),
+                f.path.iter().map(ToString::to_string).collect(),
+                f.message.clone(),
+                match f.severity {
+                    Severity::Error => 0,
+                    Severity::Warn => 1,
+                    Severity::Info => 2,
+                    Severity::Hint => 3,
+                },
+                u64::from(f.range.start.line),
+                u64::from(f.range.start.character),
+            )
+        })
+        .collect();
+    let mut reference: Vec<Row> = serde_json::from_str(expected).expect("expected output parses");
+    ours.sort();
+    reference.sort();
+    let missing: Vec<&Row> = reference.iter().filter(|r| !ours.contains(r)).collect();
+    let extra: Vec<&Row> = ours.iter().filter(|r| !reference.contains(r)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{name}: missing {missing:#?}\nextra {extra:#?}"
+    );
+}
+
+macro_rules! fixtures {
+    ($($test:ident => $file:literal . $ext:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                check(
+                    concat!($file, ".", $ext),
+                    include_str!(concat!("fixtures/", $file, ".", $ext)),
+                    include_str!(concat!("fixtures/", $file, ".expected.json")),
+                );
+            }
+        )*
+    };
+}
+
+fixtures! {
+    oas3_schema_30 => "oas3-schema-30"."json",
+    oas3_schema_30_types => "oas3-schema-30-types"."json",
+    oas3_schema_31 => "oas3-schema-31"."json",
+    oas3_schema_31_minimal => "oas3-schema-31-minimal"."json",
+    oas3_schema_31_more => "oas3-schema-31-more"."json",
+    oas3_schema_31_keywords => "oas3-schema-31-keywords"."json",
+    oas3_schema_32 => "oas3-schema-32"."json",
+    mixed_30 => "mixed-30"."json",
+    mixed_31 => "mixed-31"."json",
+    schema_examples_30 => "schema-examples-30"."json",
+    schema_examples_30_more => "schema-examples-30-more"."json",
+    media_examples_30 => "media-examples-30"."json",
+    examples_30_combinators => "examples-30-combinators"."json",
+    examples_31 => "examples-31"."json",
+    servers_params_tags => "servers-params-tags"."json",
+    server_variables_path_params => "server-variables-path-params"."json",
+    valid_30 => "valid-30"."json",
+    valid_31 => "valid-31"."json",
+    refs_cycles_30 => "refs-cycles-30"."json",
+    yaml_values_30 => "yaml-values-30"."yaml",
+    oas3_schema_30_more => "oas3-schema-30-more"."yaml",
+}

@@ -1,0 +1,100 @@
+//! The vendored schema documents (see `schemas/README.md`), each compiled once per process.
+
+use std::sync::LazyLock;
+
+use super::ajv::{Dialect, SIdx, SchemaSet};
+use super::compile::{StaticCompiler, Vendored};
+
+/// A compiled schema document and the dialect it is validated with.
+pub struct Compiled {
+    pub set: SchemaSet,
+    pub root: SIdx,
+    pub dialect: Dialect,
+}
+
+/// The vendored documents, parsed once.
+static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
+    macro_rules! files {
+        ($($file:literal),* $(,)?) => {
+            [$(($file, include_str!(concat!("schemas/", $file)))),*]
+        };
+    }
+    Vendored::parse(&files![
+        "oas-3.0.json",
+        "oas-3.1.json",
+        "oas-3.1-dialect.json",
+        "oas-3.1-meta.json",
+        "oas-3.2.json",
+        "oas-3.2-dialect.json",
+        "oas-3.2-meta.json",
+        "stoplight-2020-12.json",
+        "stoplight-2020-12-validation.json",
+        "json-schema-draft-04.json",
+        "json-schema-2020-12.json",
+        "json-schema-2020-12-core.json",
+        "json-schema-2020-12-applicator.json",
+        "json-schema-2020-12-unevaluated.json",
+        "json-schema-2020-12-validation.json",
+        "json-schema-2020-12-meta-data.json",
+        "json-schema-2020-12-format-annotation.json",
+        "json-schema-2020-12-content.json",
+    ])
+});
+
+fn compile(dialect: Dialect, root: &str) -> Compiled {
+    let mut c = StaticCompiler::new(dialect, &VENDORED);
+    let root = c.root(root);
+    Compiled {
+        set: c.set,
+        root,
+        dialect,
+    }
+}
+
+/// The OpenAPI 3.0 document schema `oas3-schema` validates 3.0 (and unknown 3.x) documents with.
+pub static OAS_3_0: LazyLock<Compiled> = LazyLock::new(|| {
+    compile(
+        Dialect::Draft2020,
+        "https://spec.openapis.org/oas/3.0/schema/2019-04-02",
+    )
+});
+
+/// The OpenAPI 3.1 document schema (with its Schema Object dialect).
+pub static OAS_3_1: LazyLock<Compiled> = LazyLock::new(|| {
+    compile(
+        Dialect::Draft2020,
+        "https://spec.openapis.org/oas/3.1/schema/2021-09-28",
+    )
+});
+
+/// The OpenAPI 3.2 document schema (with its Schema Object dialect).
+pub static OAS_3_2: LazyLock<Compiled> = LazyLock::new(|| {
+    compile(
+        Dialect::Draft2020,
+        "https://spec.openapis.org/oas/3.2/schema/2025-11-23",
+    )
+});
+
+/// The draft-04 meta-schema, which example schemas of OpenAPI 3.0 documents must conform to.
+pub static META_DRAFT4: LazyLock<Compiled> =
+    LazyLock::new(|| compile(Dialect::Draft4, "http://json-schema.org/draft-04/schema"));
+
+/// The 2020-12 meta-schema, which example schemas of OpenAPI 3.1/3.2 documents must conform to.
+pub static META_2020: LazyLock<Compiled> = LazyLock::new(|| {
+    compile(
+        Dialect::Draft2020,
+        "https://json-schema.org/draft/2020-12/schema",
+    )
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendored_schemas_compile() {
+        for c in [&*OAS_3_0, &*OAS_3_1, &*OAS_3_2, &*META_DRAFT4, &*META_2020] {
+            assert!(!c.set.nodes.is_empty());
+        }
+    }
+}

@@ -1,0 +1,415 @@
+//! `oas3-valid-media-example` and `oas3-valid-schema-example` — examples must be valid against
+//! their schema (`/core/publish-openapi`).
+
+use std::collections::HashSet;
+
+use super::ajv::{Dialect, Options, SIdx, SNode, Validator};
+use super::compile::{DocCompiler, Fail, Relax};
+use super::messages::{schema_function_messages, Message};
+use super::spec;
+use crate::document::{Document, NodeId, Segment, Value};
+use crate::rules::walk::walk;
+use crate::rules::{Check, Report, Sink};
+
+/// Media type, header and parameter objects with a `schema` and an `example` (or `examples`)
+/// must have examples valid against the schema. As `spectral:oas` does: the targets are the
+/// objects below any `content`, `headers` or `parameters` key of the resolved document (at any
+/// depth, so also inside schemas and example values) that have a truthy `schema` and an
+/// `example` key or truthy `examples`; `example` wins over `examples`; keyed `examples` entries
+/// that are not objects or have an `externalValue` are skipped, and one without `value` is
+/// reported as `"<name>.value" property must exist`. Before validating, `required` drops
+/// `readOnly` properties in request bodies (`paths.*.*.requestBody`,
+/// `components.requestBodies`) and `writeOnly` properties in responses. Validation is the
+/// reference's `ajv` run (draft-04 with OpenAPI 3.0 `nullable` for 3.0 documents, 2020-12 for
+/// 3.1/3.2): the schema is first checked against the dialect's meta-schema (`schema is
+/// invalid: …`), schemas with circular or unresolvable `$ref`s are skipped as the reference's
+/// compile fails, and only the first error (per `oneOf`/`anyOf` branch) is reported, with the
+/// reference's wording (`"example" property must match format "uri"`).
+#[derive(Debug)]
+pub struct ValidMediaExample;
+
+/// Schema objects with an `example` or `default` must have them valid against the schema
+/// itself. The targets are, as `spectral:oas` selects them, the objects below
+/// `components.schemas` and below any `content`, `headers` or `parameters` key of the resolved
+/// document that are not held by a key named `properties`, have an `example` or `default` key
+/// and a truthy `enum`, `type`, `format`, `$ref`, `properties` or `items`. Validation as for
+/// [`ValidMediaExample`], without the `readOnly`/`writeOnly` relaxation.
+#[derive(Debug)]
+pub struct ValidSchemaExample;
+
+/// Where a node's resolved path starts, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+enum Prefix {
+    #[default]
+    Root,
+    Components,
+    Schemas,
+    Paths,
+    PathItem,
+    Operation,
+    Request,
+    Response,
+    Other,
+}
+
+impl Prefix {
+    fn step(self, key: Option<&str>) -> Prefix {
+        match (self, key) {
+            (Prefix::Root, Some("components")) => Prefix::Components,
+            (Prefix::Root, Some("paths")) => Prefix::Paths,
+            (Prefix::Components, Some("schemas")) => Prefix::Schemas,
+            (Prefix::Components, Some("requestBodies")) => Prefix::Request,
+            (Prefix::Components, Some("responses")) => Prefix::Response,
+            (Prefix::Paths, _) => Prefix::PathItem,
+            (Prefix::PathItem, _) => Prefix::Operation,
+            (Prefix::Operation, Some("requestBody")) => Prefix::Request,
+            (Prefix::Operation, Some("responses")) => Prefix::Response,
+            (Prefix::Request, _) => Prefix::Request,
+            (Prefix::Response, _) => Prefix::Response,
+            _ => Prefix::Other,
+        }
+    }
+
+    fn relax(self) -> Relax {
+        match self {
+            Prefix::Request => Relax::Request,
+            Prefix::Response => Relax::Response,
+            _ => Relax::None,
+        }
+    }
+}
+
+/// A visited node's place in the resolved document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct State {
+    prefix: Prefix,
+    /// Strictly below `components.schemas`.
+    in_schemas: bool,
+    /// Strictly below a `content`, `headers` or `parameters` key.
+    under: bool,
+    /// The node's own key is `content`, `headers` or `parameters`.
+    container: bool,
+}
+
+/// Calls `each(node, state, key)` for every node of the resolved document.
+fn visit_all(doc: &Document, mut each: impl FnMut(NodeId, &State, Option<&str>)) {
+    let Some(root) = doc.root else { return };
+    walk(doc, root, None, None::<State>, |v| {
+        let own = match v.state {
+            None => State::default(),
+            Some(parent) => State {
+                prefix: parent.prefix.step(v.key),
+                in_schemas: parent.in_schemas || parent.prefix == Prefix::Schemas,
+                under: parent.under || parent.container,
+                container: matches!(v.key, Some("content" | "headers" | "parameters")),
+            },
+        };
+        each(v.node, &own, v.key);
+        Some(Some(own))
+    });
+}
+
+/// JavaScript truthiness of a node's value.
+fn truthy(doc: &Document, id: NodeId) -> bool {
+    match doc.value(id) {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => *n != 0.0 && !n.is_nan(),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+fn has_key(doc: &Document, id: NodeId, key: &str) -> bool {
+    doc.tree.raw_get(id, key).is_some()
+}
+
+/// The schema dialect of the document's examples, as the reference's `oasSchema` picks it.
+fn dialect(doc: &Document) -> (Dialect, bool) {
+    let f = doc.formats;
+    if f.oas3_2 || f.oas3_1 {
+        let declared = doc
+            .root
+            .and_then(|r| doc.get(r, "jsonSchemaDialect"))
+            .and_then(|d| doc.as_str(d).map(str::to_string));
+        let d = match declared.as_deref().and_then(draft_version) {
+            Some("draft4") => Dialect::Draft4,
+            Some("draft6" | "draft7") => Dialect::Draft7,
+            _ => Dialect::Draft2020,
+        };
+        (d, false)
+    } else {
+        // OpenAPI 3.0 (and other 3.x): draft-04, with `nullable` type messages rewritten.
+        (Dialect::Draft4, f.oas3_0)
+    }
+}
+
+/// `extractDraftVersion`.
+fn draft_version(schema: &str) -> Option<&'static str> {
+    let rest = schema
+        .strip_prefix("https://json-schema.org/")
+        .or_else(|| schema.strip_prefix("http://json-schema.org/"))?;
+    let (version, tail) = if let Some(r) = rest.strip_prefix("draft-0") {
+        let v = match r.chars().next()? {
+            '4' => "draft4",
+            '6' => "draft6",
+            '7' => "draft7",
+            _ => return None,
+        };
+        (v, &r[1..])
+    } else if let Some(r) = rest.strip_prefix("draft/2019-09") {
+        ("draft2019-09", r)
+    } else if let Some(r) = rest.strip_prefix("draft/2020-12") {
+        ("draft2020-12", r)
+    } else {
+        return None;
+    };
+    let tail = tail.strip_prefix('/')?;
+    let tail = tail.strip_prefix("hyper-").unwrap_or(tail);
+    matches!(tail, "schema" | "schema#").then_some(version)
+}
+
+/// One rule run: the compiled schemas of the document and the meta-schema checks.
+struct Examples<'d> {
+    doc: &'d Document,
+    dialect: Dialect,
+    rewrite_nullable: bool,
+    compiler: DocCompiler<'d>,
+    meta: Option<Validator<'d>>,
+    meta_root: SIdx,
+    sink: &'d mut Sink,
+}
+
+impl<'d> Examples<'d> {
+    fn new(doc: &'d Document, sink: &'d mut Sink) -> Self {
+        let (dialect, rewrite_nullable) = dialect(doc);
+        let meta_schema = match dialect {
+            Dialect::Draft4 => Some(&*spec::META_DRAFT4),
+            Dialect::Draft2020 => Some(&*spec::META_2020),
+            Dialect::Draft7 => None,
+        };
+        let meta = meta_schema.map(|m| {
+            Validator::new(
+                &m.set,
+                doc,
+                Options {
+                    all_errors: false,
+                    resolve: true,
+                    formats: false,
+                    dialect: m.dialect,
+                },
+            )
+        });
+        Examples {
+            doc,
+            dialect,
+            rewrite_nullable,
+            compiler: DocCompiler::new(doc, dialect),
+            meta,
+            meta_root: meta_schema.map_or(0, |m| m.root),
+            sink,
+        }
+    }
+
+    fn report(&mut self, node: NodeId, text: String) {
+        self.sink.push(Report {
+            node,
+            error: Some(text),
+            ..Report::default()
+        });
+    }
+
+    /// Validates `value` (named `name` in its path) against the schema at `schema`.
+    fn check_value(&mut self, schema: NodeId, relax: Relax, value: NodeId, name: Segment) {
+        if let Some(meta) = &mut self.meta {
+            if !meta.validate(self.meta_root, schema) {
+                let text = meta
+                    .errors
+                    .iter()
+                    .map(|e| format!("data{} {}", instance_pointer(&e.path), e.message))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.report(value, format!("schema is invalid: {text}"));
+                return;
+            }
+        }
+        let root = match self.compiler.compile(schema, relax) {
+            Ok(root) => root,
+            Err(Fail::Skip) => return,
+            Err(Fail::Error(message)) => {
+                self.report(value, message);
+                return;
+            }
+        };
+        let mut v = Validator::new(
+            &self.compiler.set,
+            self.doc,
+            Options {
+                all_errors: false,
+                resolve: true,
+                formats: true,
+                dialect: self.dialect,
+            },
+        );
+        if v.validate(root, value) {
+            return;
+        }
+        let mut errors = std::mem::take(&mut v.errors);
+        if self.rewrite_nullable {
+            for e in &mut errors {
+                if e.keyword == "type" {
+                    if let SNode::Obj(kw) = &self.compiler.set.nodes[e.schema as usize] {
+                        if kw.nullable {
+                            e.message.push_str(",null");
+                        }
+                    }
+                }
+            }
+        }
+        let messages: Vec<Message> =
+            schema_function_messages(self.doc, &errors, &[name], Some(value));
+        for m in messages {
+            self.report(m.node, m.text);
+        }
+    }
+
+    /// `oas3-valid-media-example` on one media type (or header, parameter) object.
+    fn media(&mut self, target: NodeId, relax: Relax) {
+        let doc = self.doc;
+        let Some(schema) = doc.get(target, "schema") else {
+            return;
+        };
+        if !matches!(doc.value(schema), Value::Object(_)) {
+            return;
+        }
+        if let Some(example) = doc.get(target, "example") {
+            self.check_value(schema, relax, example, Segment::Key("example".into()));
+            return;
+        }
+        let Some(examples) = doc.get(target, "examples") else {
+            return;
+        };
+        let entries: Vec<NodeId> = match doc.value(examples) {
+            Value::Object(_) => super::js::ordered(doc.tree.entries(examples))
+                .iter()
+                .map(|(_, v)| *v)
+                .collect(),
+            Value::Array(items) => items.clone(),
+            _ => return,
+        };
+        for raw in entries {
+            let example = doc.resolve(raw);
+            if !matches!(doc.value(example), Value::Object(_) | Value::Array(_))
+                || has_key(doc, example, "externalValue")
+            {
+                continue;
+            }
+            match doc.get(example, "value") {
+                Some(value) => self.check_value(schema, relax, value, Segment::Key("value".into())),
+                None => {
+                    let mut path: Vec<Segment> = doc.tree.segment(example).into_iter().collect();
+                    path.push(Segment::Key("value".into()));
+                    let name = super::js::print_path_dot(&path);
+                    self.report(example, format!("\"{name}\" property must exist"));
+                }
+            }
+        }
+    }
+
+    /// `oas3-valid-schema-example` on one schema object.
+    fn schema(&mut self, target: NodeId) {
+        let doc = self.doc;
+        for field in ["example", "default"] {
+            if let Some(value) = doc.get(target, field) {
+                self.check_value(target, Relax::None, value, Segment::Key(field.into()));
+            }
+        }
+    }
+}
+
+/// `ajv`'s instance path text (`/a/b~1c`).
+fn instance_pointer(path: &[Segment]) -> String {
+    path.iter()
+        .map(|s| format!("/{}", s.to_string().replace('~', "~0").replace('/', "~1")))
+        .collect()
+}
+
+impl Check for ValidMediaExample {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let mut targets: Vec<(NodeId, Relax)> = Vec::new();
+        let mut seen = HashSet::new();
+        visit_all(doc, |node, state, _| {
+            if !state.under || !matches!(doc.value(node), Value::Object(_)) {
+                return;
+            }
+            let has_schema = doc
+                .tree
+                .raw_get(node, "schema")
+                .is_some_and(|s| truthy(doc, s));
+            let has_example = has_key(doc, node, "example")
+                || doc
+                    .tree
+                    .raw_get(node, "examples")
+                    .is_some_and(|e| truthy(doc, e));
+            let relax = state.prefix.relax();
+            if has_schema && has_example && seen.insert((node, relax)) {
+                targets.push((node, relax));
+            }
+        });
+        super::with_stack(|| {
+            let mut run = Examples::new(doc, sink);
+            for (node, relax) in targets {
+                run.media(node, relax);
+            }
+        });
+    }
+}
+
+impl Check for ValidSchemaExample {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let mut targets: Vec<NodeId> = Vec::new();
+        let mut seen = HashSet::new();
+        visit_all(doc, |node, state, key| {
+            if !(state.under || state.in_schemas)
+                || key == Some("properties")
+                || !matches!(doc.value(node), Value::Object(_))
+            {
+                return;
+            }
+            let has_value = has_key(doc, node, "example") || has_key(doc, node, "default");
+            let typed = ["enum", "type", "format", "$ref", "properties", "items"]
+                .iter()
+                .any(|k| doc.tree.raw_get(node, k).is_some_and(|v| truthy(doc, v)));
+            if has_value && typed && seen.insert(node) {
+                targets.push(node);
+            }
+        });
+        super::with_stack(|| {
+            let mut run = Examples::new(doc, sink);
+            for node in targets {
+                run.schema(node);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draft_versions() {
+        assert_eq!(
+            draft_version("http://json-schema.org/draft-07/schema#"),
+            Some("draft7")
+        );
+        assert_eq!(
+            draft_version("https://json-schema.org/draft/2020-12/schema"),
+            Some("draft2020-12")
+        );
+        assert_eq!(
+            draft_version("https://spec.openapis.org/oas/3.1/dialect/base"),
+            None
+        );
+    }
+}
