@@ -4,6 +4,8 @@
 pub mod admission;
 pub mod api;
 pub mod catalogue;
+/// Self-managed webhook TLS: a CA and serving certificate in a Secret, rotated, and the caBundle.
+pub mod certs;
 /// `adr-operator check`: the webhook's decisions for the ApiPublications in a set of manifests.
 pub mod check;
 /// Reconciles `ApiPublication` status, Events and metrics (leader only).

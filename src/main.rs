@@ -48,6 +48,8 @@ enum Command {
 
 #[derive(clap::Args)]
 struct RunArgs {
+    #[command(flatten)]
+    tls: adr_operator::certs::Args,
     /// PEM certificate chain of the webhook; re-read when the file changes.
     #[arg(long)]
     tls_cert_file: PathBuf,
@@ -309,6 +311,24 @@ async fn serve(args: RunArgs) -> anyhow::Result<()> {
         Some(client) => Arc::new(KubeCluster::new(client.clone())),
         None => Arc::new(NoCluster),
     };
+    if args.tls.self_managed_tls {
+        // The server needs the certificate files before it starts; then every replica keeps
+        // the Secret, the files and the caBundle in step.
+        let Some(client) = &client else {
+            anyhow::bail!(
+                "--self-managed-tls needs the Kubernetes API (the certificate lives in a Secret)"
+            );
+        };
+        let settings = adr_operator::certs::Settings::from_args(
+            &args.tls,
+            client.default_namespace(),
+            args.tls_cert_file.clone(),
+            args.tls_key_file.clone(),
+        );
+        let manager = adr_operator::certs::Manager::new(client.clone(), settings);
+        manager.bootstrap().await?;
+        tokio::spawn(manager.run(args.tls.cert_check_interval));
+    }
     let metrics = Arc::new(Metrics::default());
     let readiness = server::Readiness::default();
     let controller = match (&client, args.no_controller) {
