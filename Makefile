@@ -1,5 +1,5 @@
 # Common tasks. `make test` is what CI runs (.ci/run).
-.PHONY: build test lint fmt example rules-doc bench fuzz
+.PHONY: build test lint fmt example rules-doc bench fuzz crds chart-deps chart-test image
 
 build:
 	cargo build --release
@@ -14,9 +14,32 @@ lint:
 fmt:
 	cargo fmt --all
 
-# The main job on a bundled example: lint a real government API against ADR 2.2.1.
+# The main job on the bundled examples: the webhook's decision for every ApiPublication in
+# examples/ (exit 1: two of them are denied on purpose; 2 would be an input error).
 example:
-	cargo run --release -- lint --ruleset adr-2.2 examples/openapi/cor-api.json || true
+	cargo run --release -- check examples/; test $$? -le 1
+
+# Regenerate the CRD from src/api (tests/crd.rs and the chart tests check both copies).
+crds:
+	cargo run --quiet -- crd > crds/apipublications.apistrategie.nl.yaml
+	cp crds/apipublications.apistrategie.nl.yaml charts/adr-operator/crds/
+
+# The Helm chart, offline: render every value variant with Helm's Go SDK (PyPI helm-python-sdk),
+# helm lint, validate each manifest against the Kubernetes 1.33/1.37 schemas (PyPI
+# kubernetes-validate) and the cert-manager / Prometheus Operator ones (npm @kubernetes-models).
+CHART_VENV ?= tests/chart/.venv
+chart-deps:
+	test -x $(CHART_VENV)/bin/python || python3 -m venv $(CHART_VENV)
+	$(CHART_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/chart/requirements.txt
+	cd tests/chart && npm ci --no-audit --no-fund --loglevel=error
+
+chart-test: chart-deps
+	cd tests/chart && $(abspath $(CHART_VENV))/bin/python -m pytest -p no:cacheprovider
+
+# The container image (needs docker or a compatible builder).
+IMAGE ?= adr-operator:dev
+image:
+	docker build -t $(IMAGE) .
 
 # Regenerate the rule catalogue shown in the README.
 rules-doc:
