@@ -12,16 +12,15 @@ pub fn render(id: RulesetId, markdown: bool) -> String {
         let _ = writeln!(out, "| code | severity | ADR rule | message |");
         let _ = writeln!(out, "|---|---|---|---|");
         for e in ruleset.entries() {
-            let adr = match (e.adr_rule, e.documentation_url) {
-                (Some(rule), Some(url)) => format!("[`{rule}`]({url})"),
-                (Some(rule), None) => format!("`{rule}`"),
-                _ => "–".into(),
+            let code = match e.documentation_url {
+                Some(url) => format!("[`{}`]({url})", e.code),
+                None => format!("`{}`", e.code),
             };
+            let adr = e.adr_rule.map_or("–".into(), |rule| format!("`{rule}`"));
             let message = e.message.replace('|', "\\|");
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {adr} | {message} |",
-                e.code,
+                "| {code} | {} | {adr} | {message} |",
                 e.severity.as_str()
             );
         }

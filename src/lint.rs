@@ -109,8 +109,9 @@ fn applies(applies: Applies, doc: &Document) -> bool {
         Applies::Oas2 => f.oas2,
         Applies::Oas3 => f.oas3,
         Applies::Oas2Or3 => f.oas2 || f.oas3,
-        Applies::Oas3_0 => f.oas3_0,
-        Applies::Oas3_1 => f.oas3_1,
+        Applies::Oas2Or3_0 => f.oas2 || f.oas3_0,
+        Applies::Oas3_1Or3_2 => f.oas3_1 || f.oas3_2,
+        Applies::Oas3_2 => f.oas3_2,
     }
 }
 

@@ -1,6 +1,6 @@
-//! The 26 official Logius linter test cases (`../shared/corpus/adr-testcases/`): every case must
-//! give exactly its expected findings — same line:column, severity, code and path — under the
-//! draft ruleset they were made with.
+//! The official Logius linter test cases: every case must give exactly its expected findings —
+//! same line:column, severity, code and path — under the ruleset it was made for: the 26 of the
+//! draft (`../shared/corpus/adr-testcases/`) and the 17 of ADR 2.1.0 (`v2.1.0/linter/testcases`).
 
 mod common;
 
@@ -48,16 +48,31 @@ fn expected(text: &str) -> Vec<Line> {
 }
 
 #[test]
-fn official_logius_testcases_match_exactly() {
+fn official_draft_testcases_match_exactly() {
     let dir = common::shared_dir().join("corpus/adr-testcases");
-    let ruleset = RulesetId::AdrDraft.ruleset();
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+    assert_cases_match(&dir, RulesetId::AdrDraft, 26);
+}
+
+#[test]
+fn official_adr21_testcases_match_exactly() {
+    let dir = common::shared_dir()
+        .join("adr-reference/Logius-standaarden__API-Design-Rules/v2.1.0/linter/testcases");
+    assert_cases_match(&dir, RulesetId::Adr21, 17);
+}
+
+fn assert_cases_match(dir: &std::path::Path, id: RulesetId, count: usize) {
+    let ruleset = id.ruleset();
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
         .expect("test cases")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("openapi.json").is_file())
         .collect();
     cases.sort();
-    assert_eq!(cases.len(), 26, "expected the 26 official test cases");
+    assert_eq!(
+        cases.len(),
+        count,
+        "expected {count} official test cases for {id}"
+    );
     let mut failures = Vec::new();
     let mut differing_ported = std::collections::BTreeSet::new();
     for case in &cases {
@@ -112,7 +127,7 @@ fn official_logius_testcases_match_exactly() {
         }
     }
     println!(
-        "{} of {} official test cases match (ignoring codes still being ported that differ: {:?})",
+        "{id}: {} of {} official test cases match (ignoring codes still being ported that differ: {:?})",
         cases.len() - failures.len(),
         cases.len(),
         differing_ported

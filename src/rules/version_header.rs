@@ -3,11 +3,10 @@
 
 use std::sync::LazyLock;
 
-use super::openapi_version::truthy;
 use super::pattern::JsPattern;
 use super::walk::{walk, Place};
 use super::{Check, Sink};
-use crate::document::{Document, Value};
+use crate::document::Document;
 
 /// The official filter `@property.match(/(2|3)\d\d/)`: unanchored, so any key containing a
 /// 2 or 3 followed by two digits (`200`, `x-301`, `1234`) counts as a success response;
@@ -42,14 +41,17 @@ fn success_responses(doc: &Document, mut each: impl FnMut(Place)) {
     });
 }
 
-/// The `headers` map of every 2xx/3xx response must name the version header in one of the five
-/// accepted casings. Official selector:
-/// `$..[responses][?(@property && @property.match(/(2|3)\d\d/))][headers]` with `or` — so
-/// responses without `headers` are left to `nlgov:missing-header`, and a `headers` value that
-/// is not an object (an array, a string) is skipped, as the reference's `or` skips it.
-/// Reported at the `headers` map.
+/// The `headers` map of every 2xx/3xx response must name the version header. Official selector:
+/// `$..[responses][?(@property && @property.match(/(2|3)\d\d/))][headers]`, so responses
+/// without `headers` are left to `missing-header`. Reported at the `headers` map.
 #[derive(Debug)]
-pub struct MissingVersionHeader;
+pub enum MissingVersionHeader {
+    /// ADR 2.1 and later: `or` over five casings of `API-Version`; a `headers` value that is
+    /// not an object (an array, a string) is skipped, as the reference's `or` skips it.
+    AnyOfFiveCasings,
+    /// ADR 2.0 (developer.overheid.nl): `field: API-Version` + `truthy`, exact case only.
+    ExactCase,
+}
 
 impl Check for MissingVersionHeader {
     fn check(&self, doc: &Document, sink: &mut Sink) {
@@ -57,14 +59,21 @@ impl Check for MissingVersionHeader {
             let Some(headers) = response.field(doc, "headers") else {
                 return;
             };
-            if !doc.is_object(headers.node) {
-                return;
-            }
-            if !doc
-                .entries(headers.node)
-                .any(|(name, _)| VERSION_HEADERS.contains(&name))
-            {
-                sink.node(headers.report(doc));
+            match self {
+                MissingVersionHeader::AnyOfFiveCasings => {
+                    if doc.is_object(headers.node)
+                        && !doc
+                            .entries(headers.node)
+                            .any(|(name, _)| VERSION_HEADERS.contains(&name))
+                    {
+                        sink.node(headers.report(doc));
+                    }
+                }
+                MissingVersionHeader::ExactCase => {
+                    if let Some(at) = headers.falsy_field(doc, "API-Version") {
+                        sink.node(at);
+                    }
+                }
             }
         });
     }
@@ -80,18 +89,9 @@ pub struct MissingHeader;
 
 impl Check for MissingHeader {
     fn check(&self, doc: &Document, sink: &mut Sink) {
-        success_responses(doc, |response| match doc.value(response.node) {
-            Value::Object(_) => match response.field(doc, "headers") {
-                Some(h) if truthy(doc.value(h.node)) => {}
-                Some(h) => sink.node(h.report(doc)),
-                None => sink.node(response.report(doc)),
-            },
-            // lodash `get(array, "headers")` is undefined.
-            Value::Array(_) => sink.node(response.report(doc)),
-            scalar => {
-                if !truthy(scalar) {
-                    sink.node(response.report(doc));
-                }
+        success_responses(doc, |response| {
+            if let Some(at) = response.falsy_field(doc, "headers") {
+                sink.node(at);
             }
         });
     }
@@ -125,8 +125,17 @@ mod tests {
     #[test]
     fn missing_version_header() {
         assert_eq!(
-            run(&MissingVersionHeader, DOC),
+            run(&MissingVersionHeader::AnyOfFiveCasings, DOC),
             ["paths./a.get.responses.202.headers"]
+        );
+        assert_eq!(
+            run(&MissingVersionHeader::ExactCase, DOC),
+            [
+                "paths./a.get.responses.201.headers",
+                "paths./a.get.responses.202.headers",
+                "paths./a.get.responses.300.headers",
+                "paths./a.get.responses.302.headers",
+            ]
         );
     }
 

@@ -162,6 +162,22 @@ impl Place {
         Some(Place::new(doc, phys, self.physical()))
     }
 
+    /// Spectral's `field: key` + `truthy` on this node: where it reports, if it does. A missing
+    /// field is reported at this node (the closest existing one), a false-y field at itself;
+    /// on an array the field is never found, and a scalar is tested itself.
+    pub fn falsy_field(&self, doc: &Document, key: &str) -> Option<NodeId> {
+        use super::openapi_version::truthy;
+        match doc.value(self.node) {
+            Value::Object(_) => match self.field(doc, key) {
+                Some(f) if truthy(doc.value(f.node)) => None,
+                Some(f) => Some(f.report(doc)),
+                None => Some(self.report(doc)),
+            },
+            Value::Array(_) => Some(self.report(doc)),
+            scalar => (!truthy(scalar)).then(|| self.report(doc)),
+        }
+    }
+
     /// The children of this node as JSONPath `[*]` sees them (object values or array items),
     /// with their keys for objects.
     pub fn children<'d>(

@@ -1,4 +1,5 @@
-//! The module's findings equal the reference's on the probe documents in `fixtures/`.
+//! The module's findings equal the reference's on the probe documents in `fixtures/`
+//! (`fixtures/README.md` says how the expected outputs were made).
 
 use crate::lint::{lint_bytes, Severity};
 use crate::ruleset::RulesetId;
@@ -17,13 +18,23 @@ const CODES: [&str; 9] = [
 
 type Row = (String, Vec<String>, String, u64, u64, u64);
 
+/// The nine rules as ADR 2.2.1 switches them on (at error).
 fn check(name: &str, document: &str, expected: &str) {
-    let ruleset = RulesetId::Adr221.ruleset();
+    check_codes(RulesetId::Adr221, &CODES, name, document, expected);
+}
+
+/// `codes` at their default severity: ADR 2.0 switches every recommended rule on unchanged.
+fn check_recommended(codes: &[&str], name: &str, document: &str, expected: &str) {
+    check_codes(RulesetId::Adr20, codes, name, document, expected);
+}
+
+fn check_codes(ruleset: RulesetId, codes: &[&str], name: &str, document: &str, expected: &str) {
+    let ruleset = ruleset.ruleset();
     let findings = lint_bytes(name, document.as_bytes(), &ruleset, &Default::default())
         .expect("fixture loads");
     let mut ours: Vec<Row> = findings
         .iter()
-        .filter(|f| CODES.contains(&f.code.as_str()))
+        .filter(|f| codes.contains(&f.code.as_str()))
         .map(|f| {
             (
                 f.code.clone(),
@@ -88,4 +99,26 @@ fixtures! {
     refs_cycles_30 => "refs-cycles-30"."json",
     yaml_values_30 => "yaml-values-30"."yaml",
     oas3_schema_30_more => "oas3-schema-30-more"."yaml",
+}
+
+/// Fixtures of rules at their default severity: `name => "file"."ext" [codes the expected output
+/// was made with]`.
+macro_rules! recommended_fixtures {
+    ($($test:ident => $file:literal . $ext:literal [$($code:literal),+ $(,)?]),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                check_recommended(
+                    &[$($code),+],
+                    concat!($file, ".", $ext),
+                    include_str!(concat!("fixtures/", $file, ".", $ext)),
+                    include_str!(concat!("fixtures/", $file, ".expected.json")),
+                );
+            }
+        )*
+    };
+}
+
+recommended_fixtures! {
+    recommended_30 => "recommended-30"."json" ["path-keys-no-trailing-slash", "oas3-api-servers", "info-contact"],
 }
