@@ -36,7 +36,7 @@ use crate::admission::Rulesets;
 use crate::api::{ApiPublication, Enforcement, Exemption, ENFORCEMENT_LABEL};
 use crate::document::{LoadError, LoadOptions};
 use crate::fetch::{self, Fetched, Fetcher, Validators};
-use crate::lint::{lint_bytes, Finding};
+use crate::lint::{lint_bytes_with_future, Linted};
 use crate::metrics::{ExemptionLabels, FindingLabels, Metrics, PublicationLabels};
 use crate::policy::{self, Notice};
 use crate::ruleset::{Ruleset, RulesetId};
@@ -262,10 +262,10 @@ impl Context {
             (Ok(bytes), Ok(rs)) => {
                 let digest = digest(&bytes);
                 match self.lint(&source_name, bytes, rs.clone()).await? {
-                    Ok(findings) => Outcome::Checked {
+                    Ok(linted) => Outcome::Checked {
                         digest,
-                        assessment: policy::assess(&findings, &p.spec.exemptions, rs, today),
-                        future_errors: self.future_errors(rs.id),
+                        assessment: policy::assess(&linted.findings, &p.spec.exemptions, rs, today),
+                        future_errors: i32::try_from(linted.future.len()).unwrap_or(i32::MAX),
                     },
                     Err(e) => Outcome::Unchecked {
                         digest,
@@ -362,14 +362,6 @@ impl Context {
             None => self.default_ruleset(),
         };
         Ok(self.rulesets.get(id))
-    }
-
-    /// Errors under the next ADR version.
-    // NOTE: a seam. The engine has no "next version" mapping yet (the CLI's `--future` is
-    // still to come); once `ruleset.rs` offers one, lint with it here and count its errors
-    // that the current ruleset does not report. Until then the status says 0.
-    fn future_errors(&self, _current: RulesetId) -> i32 {
-        0
     }
 
     /// The document's bytes and a name for it, or why they could not be had. `Err` only for
@@ -469,13 +461,15 @@ impl Context {
         name: &str,
         bytes: Vec<u8>,
         ruleset: Arc<Ruleset>,
-    ) -> Result<Result<Vec<Finding>, LoadError>> {
+    ) -> Result<Result<Linted, LoadError>> {
         let options = self.load_options.clone();
         let metrics = self.metrics.clone();
         let name = name.to_string();
+        // The next version's errors become the status's futureErrors.
+        let next = ruleset.id.next().map(|id| self.rulesets.get(id));
         tokio::task::spawn_blocking(move || {
             let start = Instant::now();
-            let result = lint_bytes(&name, &bytes, &ruleset, &options);
+            let result = lint_bytes_with_future(&name, &bytes, &ruleset, next.as_deref(), &options);
             metrics.lint_duration.observe(start.elapsed().as_secs_f64());
             result
         })

@@ -56,8 +56,31 @@ pub fn lint_bytes(
     ruleset: &Ruleset,
     options: &LoadOptions,
 ) -> Result<Vec<Finding>, LoadError> {
+    lint_bytes_with_future(name, text, ruleset, None, options).map(|l| l.findings)
+}
+
+/// A document's findings under its ruleset, and (when asked) what the next ADR version adds.
+#[derive(Debug, Clone, Default)]
+pub struct Linted {
+    pub findings: Vec<Finding>,
+    /// See [`future_findings`]; empty unless a next ruleset was given.
+    pub future: Vec<Finding>,
+}
+
+/// [`lint_bytes`], and with `next` also the [`future_findings`] of that ruleset, from one load.
+pub fn lint_bytes_with_future(
+    name: &str,
+    text: &[u8],
+    ruleset: &Ruleset,
+    next: Option<&Ruleset>,
+    options: &LoadOptions,
+) -> Result<Linted, LoadError> {
     match Document::load(name, text, options) {
-        Ok(doc) => Ok(lint(&doc, ruleset)),
+        Ok(doc) => {
+            let findings = lint(&doc, ruleset);
+            let future = next.map_or_else(Vec::new, |next| future_findings(&doc, &findings, next));
+            Ok(Linted { findings, future })
+        }
         Err(e @ LoadError::Syntax { .. }) => {
             let text = String::from_utf8_lossy(text).into_owned();
             let file = crate::document::SourceFile::new(
@@ -66,19 +89,45 @@ pub fn lint_bytes(
                 crate::document::Syntax::Yaml,
             );
             let at = file.position(e.offset());
-            Ok(vec![Finding {
-                code: "parser".into(),
-                message: e.to_string(),
-                severity: Severity::Error,
-                path: Vec::new(),
-                source: name.to_string(),
-                range: Range { start: at, end: at },
-                adr_rule: None,
-                documentation_url: None,
-            }])
+            Ok(Linted {
+                findings: vec![Finding {
+                    code: "parser".into(),
+                    message: e.to_string(),
+                    severity: Severity::Error,
+                    path: Vec::new(),
+                    source: name.to_string(),
+                    range: Range { start: at, end: at },
+                    adr_rule: None,
+                    documentation_url: None,
+                }],
+                future: Vec::new(),
+            })
         }
         Err(e) => Err(e),
     }
+}
+
+/// What moving to the `next` ADR version would break: its errors that are not already errors
+/// of the same rule at the same place in `current` (rules compare without the `nlgov:` prefix
+/// that 2.2 introduced). They come back as warnings whose message names the version, as the
+/// national register's rulesets preview a coming version.
+pub fn future_findings(doc: &Document, current: &[Finding], next: &Ruleset) -> Vec<Finding> {
+    let rule = |code: &str| code.strip_prefix("nlgov:").unwrap_or(code).to_string();
+    let already: HashSet<(String, &str, &[Segment])> = current
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| (rule(&f.code), f.source.as_str(), f.path.as_slice()))
+        .collect();
+    lint(doc, next)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| !already.contains(&(rule(&f.code), f.source.as_str(), f.path.as_slice())))
+        .map(|f| Finding {
+            severity: Severity::Warn,
+            message: format!("{} [error in {}]", f.message, next.id.title()),
+            ..f
+        })
+        .collect()
 }
 
 /// Lints a loaded document.

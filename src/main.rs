@@ -13,7 +13,7 @@ use adr_operator::admission::{self, Admission};
 use adr_operator::api::Enforcement;
 use adr_operator::controller;
 use adr_operator::document::LoadOptions;
-use adr_operator::lint::{lint_bytes, Severity};
+use adr_operator::lint::{lint_bytes_with_future, Severity};
 use adr_operator::metrics::Metrics;
 use adr_operator::report::{self, DocumentReport, Format};
 use adr_operator::ruleset::RulesetId;
@@ -123,9 +123,13 @@ struct RunArgs {
 
 #[derive(clap::Args)]
 struct LintArgs {
-    /// ADR ruleset: adr-2.2.0, adr-2.2.1 (adr-2.2 is an alias), adr-draft.
+    /// ADR ruleset: adr-2.0, adr-2.1, adr-2.2.0, adr-2.2.1 (adr-2.2 is an alias), adr-draft.
     #[arg(long, short = 'r', default_value = RulesetId::LATEST.as_str(), value_parser = parse_ruleset)]
     ruleset: RulesetId,
+    /// Also report, as warnings kept apart in text and json, what the next ADR version would
+    /// make an error (2.0 → 2.1, 2.1 and 2.2.0 → 2.2.1, 2.2.1 → draft).
+    #[arg(long)]
+    future: bool,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -208,6 +212,8 @@ fn main() -> ExitCode {
 
 fn lint(args: LintArgs) -> ExitCode {
     let ruleset = args.ruleset.ruleset();
+    let future = args.future.then(|| args.ruleset.next()).flatten();
+    let next = future.map(RulesetId::ruleset);
     let options = LoadOptions::default();
     let mut reports = Vec::new();
     for input in &args.inputs {
@@ -218,10 +224,11 @@ fn lint(args: LintArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        match lint_bytes(input, &bytes, &ruleset, &options) {
-            Ok(findings) => reports.push(DocumentReport {
+        match lint_bytes_with_future(input, &bytes, &ruleset, next.as_ref(), &options) {
+            Ok(linted) => reports.push(DocumentReport {
                 source: input.clone(),
-                findings,
+                findings: linted.findings,
+                future: linted.future,
             }),
             Err(e) => {
                 eprintln!("adr-operator: {input}: {e}");
@@ -233,6 +240,7 @@ fn lint(args: LintArgs) -> ExitCode {
     let info = report::RulesetInfo {
         id: args.ruleset.as_str(),
         ruleset: &ruleset,
+        future,
     };
     let out = report::render(args.format, info, &reports, color);
     if print(&out) != ExitCode::SUCCESS {
@@ -248,7 +256,7 @@ fn lint(args: LintArgs) -> ExitCode {
     let failed = threshold.is_some_and(|t| {
         reports
             .iter()
-            .flat_map(|r| r.findings.iter())
+            .flat_map(|r| r.findings.iter().chain(&r.future))
             .any(|f| f.severity <= t)
     });
     if failed {

@@ -69,7 +69,7 @@ pub enum Outcome {
     Checked {
         digest: String,
         assessment: Assessment,
-        /// Errors under the next ADR version (0 until the engine offers them).
+        /// Errors the next ADR version would add (`RulesetId::next`; 0 for the draft).
         future_errors: i32,
     },
 }

@@ -458,6 +458,31 @@ async fn config_map_document_with_violations_is_non_compliant() {
     );
 }
 
+/// A publication held to ADR 2.1 learns how many errors moving to 2.2.1 would bring.
+#[tokio::test]
+async fn future_errors_count_what_the_next_version_adds() {
+    let (ctx, api) = context();
+    let mut p = ApiPublication::test("cor").inline(&example("cor-api.json"));
+    p.spec.ruleset = Some("adr-2.1".into());
+    let p2 = p.clone();
+    let (result, apply) = reconcile_with(&p, &ctx, api, |mut api| {
+        Box::pin(async move {
+            let apply = api.apply_status(&p2).await;
+            api.event().await;
+            (api, apply)
+        })
+    })
+    .await;
+    result.unwrap();
+    let status = &apply["status"];
+    assert_eq!(status["ruleset"], "adr-2.1");
+    // Same numbers as `adr-operator lint -r adr-2.1 --future examples/openapi/cor-api.json`.
+    assert_eq!(
+        status["summary"],
+        json!({"errors": 1, "warnings": 24, "exempted": 0, "futureErrors": 25})
+    );
+}
+
 #[tokio::test]
 async fn namespace_label_warn_makes_a_non_compliant_publication_ready() {
     let (ctx, api) = context();

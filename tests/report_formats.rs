@@ -20,6 +20,7 @@ fn reports() -> (adr_operator::ruleset::Ruleset, Vec<DocumentReport>) {
         reports.push(DocumentReport {
             source: name.to_string(),
             findings,
+            future: Vec::new(),
         });
     }
     (ruleset, reports)
@@ -30,6 +31,7 @@ fn output(format: Format) -> (String, usize) {
     let info = RulesetInfo {
         id: "adr-2.2.1",
         ruleset: &ruleset,
+        future: None,
     };
     let n = reports.iter().map(|r| r.findings.len()).sum();
     assert!(n > 10, "the COR API breaks several ADR rules");
@@ -174,4 +176,73 @@ fn drop_language_patterns(value: &mut serde_json::Value) {
         serde_json::Value::Array(items) => items.iter_mut().for_each(drop_language_patterns),
         _ => {}
     }
+}
+
+/// `--future` on ADR 2.1: the COR API's 2.2.1 errors that 2.1 does not report come apart from
+/// its own findings in text and json, and among the findings (as warnings) in the other formats.
+#[test]
+fn future_findings_are_kept_apart_in_text_and_json() {
+    use adr_operator::lint::{lint_bytes_with_future, Severity};
+    let name = "examples/openapi/cor-api.json";
+    let bytes = std::fs::read(format!("{}/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let (current, next) = (RulesetId::Adr21.ruleset(), RulesetId::Adr221.ruleset());
+    let linted =
+        lint_bytes_with_future(name, &bytes, &current, Some(&next), &LoadOptions::default())
+            .unwrap();
+    assert!(linted
+        .future
+        .iter()
+        .all(|f| f.severity == Severity::Warn && f.message.ends_with("[error in ADR 2.2.1]")));
+    let codes: Vec<&str> = linted.future.iter().map(|f| f.code.as_str()).collect();
+    // 2.2 makes the problem-details content type an error (2.1: a warning) and adds rules.
+    assert!(codes.contains(&"nlgov:use-problem-schema"), "{codes:?}");
+    assert!(
+        codes.contains(&"nlgov:use-date-instead-of-datetime"),
+        "{codes:?}"
+    );
+    // What 2.1 already reports as an error is not repeated.
+    for f in linted
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+    {
+        let rule = f.code.trim_start_matches("nlgov:");
+        assert!(!linted
+            .future
+            .iter()
+            .any(|g| g.code.trim_start_matches("nlgov:") == rule && g.path == f.path));
+    }
+    let reports = vec![DocumentReport {
+        source: name.into(),
+        findings: linted.findings.clone(),
+        future: linted.future.clone(),
+    }];
+    let info = RulesetInfo {
+        id: "adr-2.1",
+        ruleset: &current,
+        future: Some(RulesetId::Adr221),
+    };
+    let text = render(Format::Text, info, &reports, false);
+    let heading = "errors in ADR 2.2.1 that this version does not report (--future):";
+    let (own, future) = text.split_once(heading).expect("a separate future block");
+    assert!(!own.contains("[error in ADR 2.2.1]"));
+    assert_eq!(
+        future.matches("[error in ADR 2.2.1]").count(),
+        linted.future.len()
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&render(Format::Json, info, &reports, false)).unwrap();
+    assert_eq!(json["futureRuleset"], "adr-2.2.1");
+    let doc = &json["documents"][0];
+    assert_eq!(
+        doc["findings"].as_array().unwrap().len(),
+        linted.findings.len()
+    );
+    assert_eq!(doc["future"].as_array().unwrap().len(), linted.future.len());
+    assert_eq!(json["futureSummary"]["warnings"], linted.future.len());
+
+    let spectral: Vec<serde_json::Value> =
+        serde_json::from_str(&render(Format::SpectralJson, info, &reports, false)).unwrap();
+    assert_eq!(spectral.len(), linted.findings.len() + linted.future.len());
 }

@@ -41,6 +41,8 @@ pub struct DocumentReport {
     /// The input as the user named it (`-` for standard input).
     pub source: String,
     pub findings: Vec<Finding>,
+    /// With `--future`: what the next ADR version would add as errors (as warnings).
+    pub future: Vec<Finding>,
 }
 
 /// Counts per severity.
@@ -93,6 +95,8 @@ pub enum Format {
 pub struct RulesetInfo<'a> {
     pub id: &'a str,
     pub ruleset: &'a crate::ruleset::Ruleset,
+    /// The version `--future` previewed, if asked.
+    pub future: Option<crate::ruleset::RulesetId>,
 }
 
 /// Renders `reports` in `format`. `color` applies to text only.
@@ -102,12 +106,24 @@ pub fn render(
     reports: &[DocumentReport],
     color: bool,
 ) -> String {
+    // Text and JSON keep future findings apart; the formats made for other tools list them
+    // among the findings, as the warnings they are.
+    let merged = || -> Vec<DocumentReport> {
+        reports
+            .iter()
+            .map(|r| DocumentReport {
+                source: r.source.clone(),
+                findings: r.findings.iter().chain(&r.future).cloned().collect(),
+                future: Vec::new(),
+            })
+            .collect()
+    };
     match format {
-        Format::Text => text::render(reports, color),
-        Format::Json => json::render(ruleset.id, reports),
-        Format::SpectralJson => spectral_json::render(reports),
-        Format::Sarif => sarif::render(ruleset, reports),
-        Format::Junit => junit::render(ruleset, reports),
-        Format::Github => github::render(reports),
+        Format::Text => text::render(ruleset.future, reports, color),
+        Format::Json => json::render(ruleset, reports),
+        Format::SpectralJson => spectral_json::render(&merged()),
+        Format::Sarif => sarif::render(ruleset, &merged()),
+        Format::Junit => junit::render(ruleset, &merged()),
+        Format::Github => github::render(&merged()),
     }
 }

@@ -76,6 +76,17 @@ impl RulesetId {
         }
     }
 
+    /// The version as people name it: "ADR 2.1.0", "the ADR draft".
+    pub fn title(self) -> &'static str {
+        match self {
+            RulesetId::Adr20 => "ADR 2.0",
+            RulesetId::Adr21 => "ADR 2.1.0",
+            RulesetId::Adr220 => "ADR 2.2.0",
+            RulesetId::Adr221 => "ADR 2.2.1",
+            RulesetId::AdrDraft => "the ADR draft",
+        }
+    }
+
     /// Where the official configuration this ruleset transcribes is published.
     pub fn origin(self) -> &'static str {
         match self {
