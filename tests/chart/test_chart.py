@@ -414,3 +414,13 @@ def test_alerts_and_dashboard_use_metrics_the_operator_exports():
 def test_notes_name_the_tls_mode():
     assert "TLS is self-managed" in render("default")["adr-operator/templates/NOTES.txt"]
     assert "TLS comes from cert-manager" in render("cert-manager")["adr-operator/templates/NOTES.txt"]
+
+
+def test_chart_metadata_follows_the_crate_and_the_tested_kubernetes():
+    import tomllib
+
+    chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
+    crate = tomllib.loads((ROOT / "Cargo.toml").read_text())["package"]
+    assert chart["appVersion"] == crate["version"]
+    # The oldest Kubernetes the chart claims is the oldest it is validated against.
+    assert chart["kubeVersion"] == f">={KUBE_VERSIONS[0]}-0"
