@@ -39,6 +39,10 @@ pub struct Config {
     pub max_document_bytes: usize,
     /// How much a verdict may say.
     pub limits: policy::Limits,
+    /// Fetch `url` sources during admission (`--admission-fetch-urls`), with this fetcher's
+    /// guards and its total timeout, which must leave room in the budget. `None`: URL sources
+    /// are left to the controller.
+    pub url_fetcher: Option<Arc<crate::fetch::Fetcher>>,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             budget: Duration::from_secs(3),
             max_document_bytes: 3 * 1024 * 1024,
             limits: policy::Limits::default(),
+            url_fetcher: None,
         }
     }
 }
@@ -246,10 +251,50 @@ impl Admission {
                 self.lint_verdict(name, bytes, ruleset, &p.spec.exemptions, enforcement)
                     .await
             }
-            Ok(Resolved::Deferred { url }) => deferred(enforcement, &url),
+            Ok(Resolved::Deferred { url }) => match &self.config.url_fetcher {
+                Some(fetcher) => {
+                    self.fetched_verdict(fetcher, url, ruleset, p, enforcement)
+                        .await
+                }
+                None => deferred(enforcement, &url, None),
+            },
             Err(e) => self.unverifiable(enforcement, &e.to_string()),
         };
         with_notes(verdict, notes)
+    }
+
+    /// A URL source fetched at admission is checked like an inline one. When the fetch fails
+    /// (refused by the guards, too slow, too large) the publication is not denied for it: the
+    /// answer is the one without fetching, saying why, and the controller keeps trying.
+    async fn fetched_verdict(
+        &self,
+        fetcher: &crate::fetch::Fetcher,
+        url: String,
+        ruleset: Arc<Ruleset>,
+        p: &ApiPublication,
+        enforcement: Enforcement,
+    ) -> Verdict {
+        use crate::fetch::{Fetched, Validators};
+        match fetcher.fetch(&url, &Validators::default()).await {
+            Ok(Fetched::Document { bytes, .. }) => {
+                self.lint_verdict(url, bytes, ruleset, &p.spec.exemptions, enforcement)
+                    .await
+            }
+            // Not asked conditionally, so a 304 is the server's confusion.
+            Ok(Fetched::NotModified) => {
+                deferred(enforcement, &url, Some("HTTP 304 without a condition"))
+            }
+            Err(e) => {
+                self.metrics
+                    .controller
+                    .source_fetch_errors
+                    .get_or_create(&crate::metrics::KindLabels {
+                        kind: e.kind().to_string(),
+                    })
+                    .inc();
+                deferred(enforcement, &url, Some(&e.to_string()))
+            }
+        }
     }
 
     // === ConfigMap ===
@@ -565,18 +610,21 @@ fn today() -> Date {
         .date()
 }
 
-/// A URL source is not fetched at admission: the controller validates it and reports in the
-/// status. Audit stays silent, as always.
-fn deferred(enforcement: Enforcement, url: &str) -> Verdict {
+/// A URL source not checked at admission (not fetched, or the fetch failed: `failure`): the
+/// controller validates it and reports in the status. Audit stays silent, as always.
+fn deferred(enforcement: Enforcement, url: &str, failure: Option<&str>) -> Verdict {
+    let text = match failure {
+        None => format!(
+            "OpenAPI document at {url} is not fetched at admission; the controller checks it and reports in the status (kubectl get apipub)"
+        ),
+        Some(why) => format!(
+            "OpenAPI document at {url} could not be fetched at admission ({why}); the controller checks it and reports in the status (kubectl get apipub)"
+        ),
+    };
     let warnings = if enforcement == Enforcement::Audit {
         Vec::new()
     } else {
-        vec![policy::truncate(
-            &format!(
-                "OpenAPI document at {url} is not fetched at admission; the controller checks it and reports in the status (kubectl get apipub)"
-            ),
-            256,
-        )]
+        vec![policy::truncate(&text, 256)]
     };
     Verdict {
         enforcement,

@@ -99,6 +99,16 @@ struct RunArgs {
     /// Also fetch plain http:// URL sources (the CRD admits only https:// URLs).
     #[arg(long)]
     fetch_allow_http: bool,
+    /// Also fetch and check `url` sources during admission, under the fetch guards above and
+    /// within --admission-fetch-timeout. Needs --fetch-allowed-host: the API server waits on
+    /// this request, so only hosts you trust to answer fast. A failed fetch is not a denial:
+    /// the answer is then the one without fetching (allowed with a warning).
+    #[arg(long, requires = "fetch_allowed_hosts")]
+    admission_fetch_urls: bool,
+    /// Longest a URL fetch during admission may take, redirects included; must be shorter
+    /// than --admission-budget, which also covers the lint.
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    admission_fetch_timeout: Duration,
     /// Connect timeout of a URL fetch (TCP and TLS), per address.
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     fetch_connect_timeout: Duration,
@@ -267,6 +277,13 @@ fn lint(args: LintArgs) -> ExitCode {
 }
 
 fn run(args: RunArgs) -> ExitCode {
+    if args.admission_fetch_urls && args.admission_fetch_timeout >= args.admission_budget {
+        eprintln!(
+            "adr-operator: --admission-fetch-timeout ({:?}) must be shorter than --admission-budget ({:?}), which also covers the lint",
+            args.admission_fetch_timeout, args.admission_budget
+        );
+        return ExitCode::from(2);
+    }
     // --log-level, else RUST_LOG, else info.
     let filter = match &args.log_level {
         Some(level) => match tracing_subscriber::EnvFilter::try_new(level) {
@@ -347,12 +364,20 @@ async fn serve(args: RunArgs) -> anyhow::Result<()> {
         }
         _ => None,
     };
+    let url_fetcher = args.admission_fetch_urls.then(|| {
+        let mut fetch = fetch_config(&args);
+        fetch.total_timeout = args.admission_fetch_timeout;
+        fetch.connect_timeout = fetch.connect_timeout.min(args.admission_fetch_timeout);
+        fetch.read_timeout = fetch.read_timeout.min(args.admission_fetch_timeout);
+        Arc::new(adr_operator::fetch::Fetcher::new(fetch))
+    });
     let admission = Arc::new(Admission::new(
         admission::Config {
             default_enforcement: args.default_enforcement,
             default_ruleset: args.default_ruleset,
             budget: args.admission_budget,
             max_document_bytes: args.max_document_bytes,
+            url_fetcher,
             ..admission::Config::default()
         },
         cluster,
@@ -434,17 +459,23 @@ fn controller_context(
             default_enforcement: args.default_enforcement,
             refetch_interval: args.refetch_interval,
             max_document_bytes: args.max_document_bytes,
-            fetch: adr_operator::fetch::Config {
-                allow_http: args.fetch_allow_http,
-                allowed_hosts: args.fetch_allowed_hosts.clone(),
-                allowed_networks: args.fetch_allowed_networks.clone(),
-                connect_timeout: args.fetch_connect_timeout,
-                read_timeout: args.fetch_read_timeout,
-                ..adr_operator::fetch::Config::default()
-            },
+            fetch: fetch_config(args),
             ..controller::Config::default()
         },
     )
+}
+
+/// The URL fetch guards of the `--fetch-*` flags (the controller's, and admission's if asked).
+fn fetch_config(args: &RunArgs) -> adr_operator::fetch::Config {
+    adr_operator::fetch::Config {
+        allow_http: args.fetch_allow_http,
+        allowed_hosts: args.fetch_allowed_hosts.clone(),
+        allowed_networks: args.fetch_allowed_networks.clone(),
+        connect_timeout: args.fetch_connect_timeout,
+        read_timeout: args.fetch_read_timeout,
+        max_bytes: args.max_document_bytes,
+        ..adr_operator::fetch::Config::default()
+    }
 }
 
 /// This replica's name: $POD_NAME (the Downward API), else the host name (a pod's hostname is

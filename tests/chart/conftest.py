@@ -70,7 +70,11 @@ VARIANTS: dict[str, dict] = {
         "networkPolicy": {"enabled": True, "allowUrlFetch": False},
         "operator": {
             "defaultEnforcement": "Warn",
-            "fetch": {"allowedHosts": ["*.overheid.nl"], "allowedNetworks": ["10.20.0.0/16"]},
+            "fetch": {
+                "allowedHosts": ["*.overheid.nl"],
+                "allowedNetworks": ["10.20.0.0/16"],
+                "atAdmission": True,
+            },
             "extraArgs": ["--max-document-bytes=1048576"],
         },
         "webhook": {"namespaceSelectorExpressions": [{"key": "apistrategie.nl/enforcement", "operator": "Exists"}]},

@@ -424,3 +424,14 @@ def test_chart_metadata_follows_the_crate_and_the_tested_kubernetes():
     assert chart["appVersion"] == crate["version"]
     # The oldest Kubernetes the chart claims is the oldest it is validated against.
     assert chart["kubeVersion"] == f">={KUBE_VERSIONS[0]}-0"
+
+
+def test_url_fetch_at_admission_is_opt_in_and_needs_an_allow_list():
+    assert "--admission-fetch-urls" not in args_of(manifests("default"))
+    args = args_of(manifests("everything"))
+    assert "--admission-fetch-urls" in args
+    assert args["--admission-fetch-timeout"] == ["2s"]
+    assert args["--fetch-allowed-host"] == ["*.overheid.nl"]
+    # Without an allow-list the binary would refuse to start; the chart says why instead.
+    with helm.Chart.load(CHART) as chart, pytest.raises(Exception, match="needs operator.fetch.allowedHosts"):
+        chart.render(values={"operator": {"fetch": {"atAdmission": True}}}, name=RELEASE, namespace=NAMESPACE)
