@@ -1,25 +1,40 @@
 //! adr-operator: checks OpenAPI documents against the NL GOV API Design Rules (ADR), as a CLI,
 //! an admission webhook and a Kubernetes controller that share one lint engine.
+//!
+//! The engine (`document`, `rules`, `ruleset`, `lint`, `report`, `catalogue`) needs no
+//! Kubernetes; the rest is the `operator` feature (on by default).
 
-pub mod admission;
-pub mod api;
 pub mod catalogue;
-/// Self-managed webhook TLS: a CA and serving certificate in a Secret, rotated, and the caBundle.
-pub mod certs;
-/// `adr-operator check`: the webhook's decisions for the ApiPublications in a set of manifests.
-pub mod check;
-/// Reconciles `ApiPublication` status, Events and metrics (leader only).
-pub mod controller;
 pub mod document;
-/// Guarded fetching of `spec.openapi.url` documents (https, no private addresses, limits).
-pub mod fetch;
 pub mod lint;
-pub mod metrics;
-pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod ruleset;
+
+#[cfg(feature = "operator")]
+pub mod admission;
+#[cfg(feature = "operator")]
+pub mod api;
+/// Self-managed webhook TLS: a CA and serving certificate in a Secret, rotated, and the caBundle.
+#[cfg(feature = "operator")]
+pub mod certs;
+/// `adr-operator check`: the webhook's decisions for the ApiPublications in a set of manifests.
+#[cfg(feature = "operator")]
+pub mod check;
+/// Reconciles `ApiPublication` status, Events and metrics (leader only).
+#[cfg(feature = "operator")]
+pub mod controller;
+/// Guarded fetching of `spec.openapi.url` documents (https, no private addresses, limits).
+#[cfg(feature = "operator")]
+pub mod fetch;
+#[cfg(feature = "operator")]
+pub mod metrics;
+#[cfg(feature = "operator")]
+pub mod policy;
+#[cfg(feature = "operator")]
 pub mod server;
+#[cfg(feature = "operator")]
 pub mod source;
 /// The status an assessment leads to: conditions, findings, what changed (pure).
+#[cfg(feature = "operator")]
 pub mod status;
