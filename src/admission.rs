@@ -285,13 +285,7 @@ impl Admission {
                 deferred(enforcement, &url, Some("HTTP 304 without a condition"))
             }
             Err(e) => {
-                self.metrics
-                    .controller
-                    .source_fetch_errors
-                    .get_or_create(&crate::metrics::KindLabels {
-                        kind: e.kind().to_string(),
-                    })
-                    .inc();
+                self.metrics.controller.source_fetch_failed(e.kind());
                 deferred(enforcement, &url, Some(&e.to_string()))
             }
         }

@@ -242,13 +242,7 @@ impl Context {
         };
         let outcome = match (document, &ruleset) {
             (Err(failure), _) => {
-                self.metrics
-                    .controller
-                    .source_fetch_errors
-                    .get_or_create(&crate::metrics::KindLabels {
-                        kind: failure.kind.to_string(),
-                    })
-                    .inc();
+                self.metrics.controller.source_fetch_failed(failure.kind);
                 Outcome::Unresolved {
                     reason: failure.reason,
                     message: failure.message,

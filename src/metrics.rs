@@ -178,6 +178,15 @@ pub struct ControllerMetrics {
 }
 
 impl ControllerMetrics {
+    /// One more source that could not be read (`kind` as [`crate::fetch::Error::kind`] names it).
+    pub fn source_fetch_failed(&self, kind: &str) {
+        self.source_fetch_errors
+            .get_or_create(&KindLabels {
+                kind: kind.to_string(),
+            })
+            .inc();
+    }
+
     fn register(registry: &mut Registry) -> Self {
         let m = ControllerMetrics {
             publications: Family::default(),
