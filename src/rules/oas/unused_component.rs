@@ -70,6 +70,8 @@ impl Check for UnusedDefinition {
 
 /// `unreferencedReusableObject` on the object written at `location` (skipped unless an
 /// object): each key whose pointer `#/<location>/<key>` (the key not escaped) is not in `used`.
+/// The finding's path is that pointer parsed back (so a key holding `/`, `~1` or a `%`
+/// escape names another path), cut to its longest prefix that exists in the document.
 fn orphans(
     doc: &Document,
     root: NodeId,
@@ -78,16 +80,33 @@ fn orphans(
     used: &HashSet<String>,
     sink: &mut Sink,
 ) {
-    if !doc.tree.is_object(objects) {
+    let tree = &doc.tree;
+    if !tree.is_object(objects) {
         return;
     }
-    let prefix = format!("#/{}/", location.join("/"));
-    for (name, _) in doc.tree.entries(objects) {
-        if used.contains(&format!("{prefix}{name}")) {
+    for (name, _) in tree.entries(objects) {
+        let pointer = format!("#/{}/{name}", location.join("/"));
+        if used.contains(&pointer) {
             continue;
         }
-        let mut subpath: Vec<Segment> = location.iter().map(|&k| Segment::Key(k.into())).collect();
-        subpath.push(Segment::Key(name.clone()));
+        let mut subpath = Vec::new();
+        let mut cur = root;
+        for seg in pointer_to_path(&pointer).unwrap_or_default() {
+            let next = match tree.value(cur) {
+                Value::Object(_) => tree
+                    .raw_get(cur, &seg)
+                    .map(|n| (n, Segment::Key(seg.into()))),
+                Value::Array(items) => seg
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|i| i.to_string() == seg)
+                    .and_then(|i| items.get(i).map(|&n| (n, Segment::Index(i as u32)))),
+                _ => None,
+            };
+            let Some((node, segment)) = next else { break };
+            subpath.push(segment);
+            cur = node;
+        }
         sink.push(Report {
             node: root,
             subpath,
