@@ -127,6 +127,8 @@ recommended_fixtures! {
     xml_32 => "xml-32"."json" ["oas3_2-no-deprecated-xml-attribute", "oas3_1-callbacks-in-webhook", "oas3-unused-component"],
     // (its expected output without the `invalid-ref` findings of three deliberately bad references)
     unused_names_30 => "unused-names-30"."yaml" ["oas3-unused-component"],
+    host_schemes_20 => "host-schemes-20"."yaml" ["oas2-api-host", "oas2-api-schemes", "oas2-host-trailing-slash", "oas2-operation-formData-consume-check", "oas2-discriminator", "oas2-unused-definition"],
+    security_more_31 => "security-more-31"."yaml" ["oas3-operation-security-defined", "oas3-server-trailing-slash"],
 }
 
 /// References into other files that point back into the root document use their target

@@ -143,7 +143,7 @@ struct Crawl<'a> {
     doc: &'a Document,
     root_path: std::path::PathBuf,
     used: HashSet<String>,
-    /// (file, pointer) subtrees already crawled for a reference into another file.
+    /// (file, pointer) subtrees of files other than the root already crawled.
     followed: HashSet<(FileId, String)>,
 }
 
@@ -230,7 +230,13 @@ impl Crawl<'_> {
             // The root is crawled whole: following adds nothing.
             return;
         }
-        if following && (stack.len() < 2 || !stack.contains(&pointer)) {
+        // The reference re-crawls a target each time it meets it (its pointer stack only
+        // stops cycles); what is found below a target does not depend on the way there, so
+        // each target is crawled once here.
+        if following
+            && (stack.len() < 2 || !stack.contains(&pointer))
+            && self.followed.insert((file, pointer.clone()))
+        {
             let Some(target) = self.lookup(file, &target_path) else {
                 return;
             };
