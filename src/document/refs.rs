@@ -351,7 +351,7 @@ fn pointer_segments(fragment: &str) -> Option<Vec<String>> {
     )
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -373,7 +373,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Lexical normalisation (no file system access): drops `.` and folds `..`.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

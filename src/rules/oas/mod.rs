@@ -6,27 +6,45 @@
 
 pub(crate) mod ajv;
 mod api_servers;
+mod callbacks_webhooks;
 mod compile;
+mod discriminator;
+mod examples_value_or_external;
+mod form_data_consume;
 mod formats;
+mod host_servers;
 mod js;
 mod messages;
+mod oas2_combinators;
 mod oas3_schema;
 mod operation_id_unique;
 mod path_keys_no_trailing_slash;
 mod path_params;
+mod security_defined;
 mod server_variables;
 mod spec;
 mod tags_uniqueness;
+mod unused_component;
 mod valid_example;
+mod xml_attribute;
 
 pub use api_servers::ApiServers;
+pub use callbacks_webhooks::{CallbacksInCallbacks, CallbacksInWebhook, ServersInWebhook};
+pub use discriminator::Oas2Discriminator;
+pub use examples_value_or_external::ExamplesValueOrExternalValue;
+pub use form_data_consume::FormDataConsumeCheck;
+pub use host_servers::{ApiHost, ApiSchemes, HostTrailingSlash, ServerTrailingSlash};
+pub use oas2_combinators::Oas2Keyword;
 pub use oas3_schema::Oas3Schema;
 pub use operation_id_unique::OperationIdUnique;
 pub use path_keys_no_trailing_slash::PathKeysNoTrailingSlash;
 pub use path_params::PathParams;
+pub use security_defined::OperationSecurityDefined;
 pub use server_variables::ServerVariables;
 pub use tags_uniqueness::TagsUniqueness;
+pub use unused_component::{UnusedComponent, UnusedDefinition};
 pub use valid_example::{ValidMediaExample, ValidSchemaExample};
+pub use xml_attribute::NoDeprecatedXmlAttribute;
 
 use crate::document::{Document, NodeId};
 

@@ -121,4 +121,24 @@ macro_rules! recommended_fixtures {
 
 recommended_fixtures! {
     recommended_30 => "recommended-30"."json" ["path-keys-no-trailing-slash", "oas3-api-servers", "info-contact"],
+    security_unused_30 => "security-unused-30"."yaml" ["oas3-operation-security-defined", "oas3-unused-component", "oas3-examples-value-or-externalValue", "oas3-server-trailing-slash", "oas3-callbacks-in-callbacks"],
+    security_unused_20 => "security-unused-20"."json" ["oas2-operation-security-defined", "oas2-unused-definition", "oas2-api-host", "oas2-api-schemes", "oas2-host-trailing-slash", "oas2-anyOf", "oas2-oneOf", "oas2-discriminator", "oas2-operation-formData-consume-check"],
+    webhooks_31 => "webhooks-31"."json" ["oas3_1-servers-in-webhook", "oas3_1-callbacks-in-webhook", "oas3-unused-component", "oas3-server-trailing-slash", "oas3_2-no-deprecated-xml-attribute"],
+    xml_32 => "xml-32"."json" ["oas3_2-no-deprecated-xml-attribute", "oas3_1-callbacks-in-webhook", "oas3-unused-component"],
+    // (its expected output without the `invalid-ref` findings of three deliberately bad references)
+    unused_names_30 => "unused-names-30"."yaml" ["oas3-unused-component"],
+    host_schemes_20 => "host-schemes-20"."yaml" ["oas2-api-host", "oas2-api-schemes", "oas2-host-trailing-slash", "oas2-operation-formData-consume-check", "oas2-discriminator", "oas2-unused-definition"],
+    security_more_31 => "security-more-31"."yaml" ["oas3-operation-security-defined", "oas3-server-trailing-slash"],
+}
+
+/// References into other files that point back into the root document use their target
+/// (`fixtures/unused-multifile/`: `sub/ext.yaml` and `sub/other.yaml` refer to the root).
+#[test]
+fn unused_component_multifile() {
+    check_recommended(
+        &["oas3-unused-component"],
+        "src/rules/oas/fixtures/unused-multifile/root.yaml",
+        include_str!("fixtures/unused-multifile/root.yaml"),
+        include_str!("fixtures/unused-multifile/root.expected.json"),
+    );
 }
