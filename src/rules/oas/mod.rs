@@ -7,25 +7,45 @@
 pub(crate) mod ajv;
 mod api_servers;
 mod compile;
+mod enums;
 mod formats;
+mod info_description;
 mod js;
+mod markdown;
 mod messages;
 mod oas3_schema;
+mod operation_fields;
 mod operation_id_unique;
+mod operation_parameters;
+mod operation_success_response;
+mod operation_tag_defined;
+mod path_key_patterns;
 mod path_keys_no_trailing_slash;
 mod path_params;
 mod server_variables;
 mod spec;
 mod tags_uniqueness;
+mod unresolved;
 mod valid_example;
 
 pub use api_servers::ApiServers;
+pub use enums::{DuplicatedEntryInEnum, TypedEnum};
+pub use info_description::InfoDescription;
+pub use markdown::{NoEvalInMarkdown, NoScriptTagsInMarkdown};
 pub use oas3_schema::Oas3Schema;
+pub use operation_fields::{
+    OperationDescription, OperationIdValidInUrl, OperationOperationId, OperationTags,
+};
 pub use operation_id_unique::OperationIdUnique;
+pub use operation_parameters::OperationParameters;
+pub use operation_success_response::OperationSuccessResponse;
+pub use operation_tag_defined::OperationTagDefined;
+pub use path_key_patterns::{PathDeclarationsMustExist, PathNotIncludeQuery};
 pub use path_keys_no_trailing_slash::PathKeysNoTrailingSlash;
 pub use path_params::PathParams;
 pub use server_variables::ServerVariables;
 pub use tags_uniqueness::TagsUniqueness;
+pub use unresolved::{ArrayItems, NoRefSiblings};
 pub use valid_example::{ValidMediaExample, ValidSchemaExample};
 
 use crate::document::{Document, NodeId};

@@ -121,4 +121,32 @@ macro_rules! recommended_fixtures {
 
 recommended_fixtures! {
     recommended_30 => "recommended-30"."json" ["path-keys-no-trailing-slash", "oas3-api-servers", "info-contact"],
+    recommended_general_30 => "recommended-general-30"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
+    recommended_refs_30 => "recommended-refs-30"."json" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings", "invalid-ref"
+    ],
+    recommended_swagger => "recommended-swagger"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
+    recommended_31 => "recommended-31"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
 }
