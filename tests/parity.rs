@@ -19,16 +19,10 @@ const CODES_BEING_PORTED: &[&str] = &[
     "oas3-unused-component",
     "oas3-operation-security-defined",
     "oas2-schema",
-    "operation-tag-defined",
     "oas2-operation-security-defined",
-    "no-$ref-siblings",
-    "operation-description",
-    "operation-tags",
     "oas3-server-trailing-slash",
     "oas2-api-schemes",
     "oas2-api-host",
-    "typed-enum",
-    "operation-operationId",
 ];
 
 /// Known, explained deviations: (document name fragment, code). Differences of that code in that
