@@ -1,23 +1,10 @@
 //! `duplicated-entry-in-enum` and `typed-enum`: the `enum`s of the resolved document.
 
+use super::descent::each_node;
 use super::js;
 use crate::document::{Document, NodeId, Value};
 use crate::rules::openapi_version::truthy;
-use crate::rules::walk::{walk, Place};
 use crate::rules::{Check, Report, Sink};
-
-/// Calls `f` with every node the walk of the resolved document visits below the root (the
-/// candidates of a `$..[?(…)]` filter), its key in its parent and where it is.
-fn each_node(doc: &Document, mut f: impl FnMut(Option<&str>, Place)) {
-    let Some(root) = doc.root else { return };
-    walk(doc, root, None, true, |v| {
-        let place = Place::visited(v, *v.state);
-        if v.parent.is_some() {
-            f(v.key, place);
-        }
-        Some(place.physical())
-    });
-}
 
 /// `fast-deep-equal` of two resolved nodes (`NaN` equals `NaN`).
 fn deep_equal(doc: &Document, a: NodeId, b: NodeId, depth: usize) -> bool {

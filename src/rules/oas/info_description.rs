@@ -20,11 +20,13 @@ impl Check for InfoDescription {
         let root = Place::new(doc, root, true);
         // The deepest existing node of `info.description`, and the value there if it exists.
         let (closest, value) = match root.field(doc, "info") {
-            None => (root, None),
-            Some(info) if !doc.is_object(info.node) => (info, None),
+            None => (root.report_missing(doc, "info"), None),
+            Some(info) if !doc.is_object(info.node) => {
+                (info.report_missing(doc, "description"), None)
+            }
             Some(info) => match info.field(doc, "description") {
-                None => (info, None),
-                Some(d) => (d, Some(d.node)),
+                None => (info.report_missing(doc, "description"), None),
+                Some(d) => (d.report(doc), Some(d.node)),
             },
         };
         let value = match root.field(doc, "info.description") {
@@ -32,7 +34,7 @@ impl Check for InfoDescription {
             None => value,
         };
         if !value.is_some_and(|v| truthy(doc.value(v))) {
-            sink.node(closest.report(doc));
+            sink.node(closest);
         }
     }
 }

@@ -1,7 +1,6 @@
 //! `no-eval-in-markdown` and `no-script-tags-in-markdown`.
 
 use crate::document::Document;
-use crate::rules::walk::{walk, Place};
 use crate::rules::{Check, Sink};
 
 /// Reports every string written under a `description` or `title` key anywhere in the
@@ -9,16 +8,22 @@ use crate::rules::{Check, Sink};
 /// (Spectral's `pattern` with a `notMatch` that is a plain string; values that are not strings
 /// are skipped). Reported at the string.
 fn markdown_check(doc: &Document, needle: &str, sink: &mut Sink) {
-    let Some(root) = doc.root else { return };
-    walk(doc, root, None, true, |v| {
-        let place = Place::visited(v, *v.state);
-        if v.parent.is_some()
-            && matches!(v.key, Some("description" | "title"))
-            && doc.as_str(v.node).is_some_and(|s| s.contains(needle))
+    super::descent::each_node(doc, |key, place| {
+        if matches!(key, Some("description" | "title"))
+            && doc.as_str(place.node).is_some_and(|s| s.contains(needle))
         {
             sink.node(place.report(doc));
         }
-        Some(place.physical())
+        // A `$ref` left as written: its own keys are selected, the target is not entered.
+        if place.phys == place.node && super::descent::refers_to_ancestor(doc, place.phys) {
+            for (k, v) in doc.tree.entries(place.node) {
+                if matches!(&**k, "description" | "title")
+                    && doc.tree.as_str(*v).is_some_and(|s| s.contains(needle))
+                {
+                    sink.node(*v);
+                }
+            }
+        }
     });
 }
 

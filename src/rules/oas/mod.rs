@@ -7,6 +7,7 @@
 pub(crate) mod ajv;
 mod api_servers;
 mod compile;
+mod descent;
 mod enums;
 mod formats;
 mod info_description;

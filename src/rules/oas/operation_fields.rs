@@ -108,12 +108,19 @@ pub struct OperationTags;
 impl Check for OperationTags {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         for op in operation_objects(doc) {
-            if !doc.is_object(op.node) {
-                sink.node(op.report(doc));
-                continue;
+            match doc.value(op.node) {
+                Value::Object(_) => {}
+                Value::Array(_) => {
+                    sink.node(op.report_missing(doc, "tags"));
+                    continue;
+                }
+                _ => {
+                    sink.node(op.report(doc));
+                    continue;
+                }
             }
             match op.field(doc, "tags") {
-                None => sink.node(op.report(doc)),
+                None => sink.node(op.report_missing(doc, "tags")),
                 Some(tags) => match doc.value(tags.node) {
                     Value::Array(items) if !items.is_empty() => {}
                     _ => sink.node(tags.report(doc)),

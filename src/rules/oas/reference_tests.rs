@@ -149,4 +149,11 @@ recommended_fixtures! {
         "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
         "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
     ],
+    recommended_siblings_30 => "recommended-siblings-30"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
 }
