@@ -119,13 +119,50 @@ pub fn report_node(doc: &Document, phys: NodeId, parent_is_physical: bool) -> No
 
 /// A node as written in its parent (`phys`, possibly a `$ref` object) and resolved (`node`),
 /// for rules that look below the nodes the walk visits and must report where the reference
-/// linter does (see [`report_node`]).
+/// linter does.
+///
+/// The reference maps a finding's path (a path in the resolved document) back to the document
+/// by walking the same path through the root document as written: while every segment exists
+/// there it stays physical — also into the sibling keys of a `$ref` object (`{$ref: …,
+/// description: …}`: the resolved value is the target's `description`, the location the
+/// sibling's) — and a path ending at a `$ref` object with no other keys, or needing a key
+/// the written node lacks where that node is a `$ref`, goes where the references lead (the
+/// resolved node). `loc` is that physical node while the path exists as written.
+///
+/// Not reproduced: a path that leaves the written document at a node that is not a `$ref`
+/// (below a sibling of a `$ref`, a key only the target has) makes the reference report the
+/// resolved path without a source at 0:0; it is reported at the resolved node here.
 #[derive(Clone, Copy)]
 pub struct Place {
     pub phys: NodeId,
     pub node: NodeId,
     /// Whether the parent was reached without following a `$ref`.
     pub parent_physical: bool,
+    /// The node at this place's path in the root document as written, while the path exists
+    /// there (see above).
+    pub loc: Option<NodeId>,
+}
+
+/// A `$ref` object with no other keys (`@stoplight/json`'s `hasRef` and one key).
+fn is_ref_only(doc: &Document, id: NodeId) -> bool {
+    let entries = doc.tree.entries(id);
+    entries.len() == 1
+        && &*entries[0].0 == "$ref"
+        && matches!(doc.tree.value(entries[0].1), Value::String(_))
+}
+
+/// The child of the written node `loc` at `key` (objects) or `index` (arrays).
+fn written_child(
+    doc: &Document,
+    loc: NodeId,
+    key: Option<&str>,
+    index: Option<usize>,
+) -> Option<NodeId> {
+    match (doc.tree.value(loc), key, index) {
+        (Value::Object(_), Some(k), _) => doc.tree.raw_get(loc, k),
+        (Value::Array(items), _, Some(i)) => items.get(i).copied(),
+        _ => None,
+    }
 }
 
 impl Place {
@@ -135,6 +172,26 @@ impl Place {
             phys: visit.phys,
             node: visit.node,
             parent_physical,
+            loc: parent_physical.then_some(visit.phys),
+        }
+    }
+
+    /// The node `visit` is at, for a walk whose state is the parent's [`Place::loc`] (the
+    /// walk's `start` is visited with the state it is given as its own `loc`).
+    pub fn visited_at<S>(
+        doc: &Document,
+        visit: &Visit<'_, S>,
+        parent_loc: Option<NodeId>,
+    ) -> Place {
+        let loc = match visit.parent {
+            Some(_) => parent_loc.and_then(|l| written_child(doc, l, visit.key, visit.index)),
+            None => parent_loc,
+        };
+        Place {
+            phys: visit.phys,
+            node: visit.node,
+            parent_physical: parent_loc.is_some(),
+            loc,
         }
     }
 
@@ -143,37 +200,66 @@ impl Place {
             phys,
             node: doc.resolve(phys),
             parent_physical,
+            loc: parent_physical.then_some(phys),
         }
     }
 
-    /// Whether this node was reached without following a `$ref`.
+    /// Whether this node was reached without following a `$ref` (and is not one).
     pub fn physical(&self) -> bool {
-        self.parent_physical && self.phys == self.node
+        self.parent_physical && self.phys == self.node && self.loc == Some(self.phys)
     }
 
     /// Where a finding on this node is reported.
     pub fn report(&self, doc: &Document) -> NodeId {
-        report_node(doc, self.phys, self.parent_physical)
+        match self.loc {
+            Some(l) if !is_ref_only(doc, l) => l,
+            _ => self.node,
+        }
+    }
+
+    /// Where a finding on this node's missing child `key` is reported: the closest existing
+    /// node of its path — the written child when the path is physical and it exists there
+    /// (a sibling of a `$ref`), else this node.
+    pub fn report_missing(&self, doc: &Document, key: &str) -> NodeId {
+        match self.loc {
+            Some(l) if !is_ref_only(doc, l) => written_child(doc, l, Some(key), None).unwrap_or(l),
+            _ => self.node,
+        }
+    }
+
+    fn child(
+        &self,
+        doc: &Document,
+        phys: NodeId,
+        key: Option<&str>,
+        index: Option<usize>,
+    ) -> Place {
+        Place {
+            phys,
+            node: doc.resolve(phys),
+            parent_physical: self.physical(),
+            loc: self.loc.and_then(|l| written_child(doc, l, key, index)),
+        }
     }
 
     /// The child `key` of this (object) node.
     pub fn field(&self, doc: &Document, key: &str) -> Option<Place> {
         let phys = doc.tree.raw_get(self.node, key)?;
-        Some(Place::new(doc, phys, self.physical()))
+        Some(self.child(doc, phys, Some(key), None))
     }
 
     /// Spectral's `field: key` + `truthy` on this node: where it reports, if it does. A missing
-    /// field is reported at this node (the closest existing one), a false-y field at itself;
-    /// on an array the field is never found, and a scalar is tested itself.
+    /// field is reported at the closest existing node (see [`Place::report_missing`]), a false-y
+    /// field at itself; on an array the field is never found, and a scalar is tested itself.
     pub fn falsy_field(&self, doc: &Document, key: &str) -> Option<NodeId> {
         use super::openapi_version::truthy;
         match doc.value(self.node) {
             Value::Object(_) => match self.field(doc, key) {
                 Some(f) if truthy(doc.value(f.node)) => None,
                 Some(f) => Some(f.report(doc)),
-                None => Some(self.report(doc)),
+                None => Some(self.report_missing(doc, key)),
             },
-            Value::Array(_) => Some(self.report(doc)),
+            Value::Array(_) => Some(self.report_missing(doc, key)),
             scalar => (!truthy(scalar)).then(|| self.report(doc)),
         }
     }
@@ -184,15 +270,18 @@ impl Place {
         &self,
         doc: &'d Document,
     ) -> impl Iterator<Item = (Option<&'d str>, Place)> + 'd {
-        let physical = self.physical();
+        let this = *self;
         let entries = doc
             .tree
             .entries(self.node)
             .iter()
-            .map(|(k, v)| (Some(&**k), *v));
-        let items = doc.tree.items(self.node).iter().map(|v| (None, *v));
-        entries
-            .chain(items)
-            .map(move |(k, phys)| (k, Place::new(doc, phys, physical)))
+            .map(move |(k, v)| (Some(&**k), this.child(doc, *v, Some(k), None)));
+        let items = doc
+            .tree
+            .items(self.node)
+            .iter()
+            .enumerate()
+            .map(move |(i, v)| (None, this.child(doc, *v, None, Some(i))));
+        entries.chain(items)
     }
 }

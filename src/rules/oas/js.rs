@@ -153,24 +153,52 @@ pub fn is_js_whitespace(c: char) -> bool {
 
 /// `!Number.isNaN(Number(s))` for a string.
 fn is_js_numeric(s: &str) -> bool {
+    !js_to_number(s).is_nan()
+}
+
+/// JavaScript's `Number(s)` for a string: white space trimmed, `""` is 0, `0x`/`0o`/`0b`
+/// integers, `Infinity` with an optional sign, decimal literals; anything else is `NaN`.
+pub fn js_to_number(s: &str) -> f64 {
     let t = s.trim_matches(is_js_whitespace);
     if t.is_empty() {
-        return true; // Number("") === 0
+        return 0.0;
     }
     let lower = t.to_ascii_lowercase();
     for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
         if let Some(rest) = lower.strip_prefix(prefix) {
-            return !rest.is_empty() && rest.chars().all(|c| c.is_digit(radix));
+            if rest.is_empty() || !rest.chars().all(|c| c.is_digit(radix)) {
+                return f64::NAN;
+            }
+            return rest.chars().fold(0.0, |n, c| {
+                n * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+            });
         }
     }
-    let unsigned = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (negative, unsigned) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let sign = if negative { -1.0 } else { 1.0 };
     if unsigned == "Infinity" {
-        return true;
+        return sign * f64::INFINITY;
     }
-    let valid_chars = unsigned
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
-    valid_chars && unsigned.parse::<f64>().is_ok() && !unsigned.ends_with(['e', 'E'])
+    // A decimal literal: digits with an optional fraction (either side of the point may be
+    // empty, not both) and an optional exponent. Rust's parser would also take `inf`, `NaN`.
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
+    let mantissa_ok = digits(int) && digits(frac) && !(int.is_empty() && frac.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if !(mantissa_ok && exponent_ok) {
+        return f64::NAN;
+    }
+    unsigned.parse::<f64>().map_or(f64::NAN, |n| sign * n)
 }
 
 /// `leven(a, b)`: Levenshtein distance over UTF-16 code units.

@@ -129,6 +129,41 @@ recommended_fixtures! {
     unused_names_30 => "unused-names-30"."yaml" ["oas3-unused-component"],
     host_schemes_20 => "host-schemes-20"."yaml" ["oas2-api-host", "oas2-api-schemes", "oas2-host-trailing-slash", "oas2-operation-formData-consume-check", "oas2-discriminator", "oas2-unused-definition"],
     security_more_31 => "security-more-31"."yaml" ["oas3-operation-security-defined", "oas3-server-trailing-slash"],
+    recommended_general_30 => "recommended-general-30"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
+    recommended_refs_30 => "recommended-refs-30"."json" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings", "invalid-ref"
+    ],
+    recommended_swagger => "recommended-swagger"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
+    recommended_31 => "recommended-31"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
+    recommended_siblings_30 => "recommended-siblings-30"."yaml" [
+        "operation-success-response", "operation-parameters", "operation-tag-defined",
+        "duplicated-entry-in-enum", "info-description", "no-eval-in-markdown",
+        "no-script-tags-in-markdown", "operation-description", "operation-operationId",
+        "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
+        "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
+    ],
 }
 
 /// References into other files that point back into the root document use their target
