@@ -62,6 +62,21 @@ pub(super) fn recommended() -> Vec<RuleEntry> {
             PathKeysNoTrailingSlash,
         ),
         rule(
+            "oas2-valid-schema-example",
+            Error,
+            "{{error}}",
+            Oas2,
+            Oas2ValidSchemaExample,
+        ),
+        rule(
+            "oas2-valid-media-example",
+            Error,
+            "{{error}}",
+            Oas2,
+            Oas2ValidMediaExample,
+        ),
+        rule("oas2-schema", Error, "{{error}}.", Oas2, Oas2Schema),
+        rule(
             "oas3-api-servers",
             Warn,
             "OpenAPI \"servers\" must be present and non-empty array.",

@@ -10,6 +10,7 @@ mod compile;
 mod formats;
 mod js;
 mod messages;
+mod oas2_schema;
 mod oas3_schema;
 mod operation_id_unique;
 mod path_keys_no_trailing_slash;
@@ -20,13 +21,16 @@ mod tags_uniqueness;
 mod valid_example;
 
 pub use api_servers::ApiServers;
+pub use oas2_schema::Oas2Schema;
 pub use oas3_schema::Oas3Schema;
 pub use operation_id_unique::OperationIdUnique;
 pub use path_keys_no_trailing_slash::PathKeysNoTrailingSlash;
 pub use path_params::PathParams;
 pub use server_variables::ServerVariables;
 pub use tags_uniqueness::TagsUniqueness;
-pub use valid_example::{ValidMediaExample, ValidSchemaExample};
+pub use valid_example::{
+    Oas2ValidMediaExample, Oas2ValidSchemaExample, ValidMediaExample, ValidSchemaExample,
+};
 
 use crate::document::{Document, NodeId};
 
@@ -40,6 +44,26 @@ fn report_node(doc: &Document, raw: NodeId) -> NodeId {
         raw
     } else {
         node
+    }
+}
+
+/// A report on `node` for a rule the reference runs on the unresolved document
+/// (`resolved: false`): its findings keep their physical path even at a `$ref` whose target
+/// does not exist (which resolved rules report at the closest existing node of the pointer).
+fn unresolved_report(doc: &Document, node: NodeId, error: String) -> crate::rules::Report {
+    let parent = doc.tree.node(node).parent;
+    match (parent, doc.tree.segment(node)) {
+        (Some(parent), Some(seg)) if doc.location(node) != node => crate::rules::Report {
+            node: parent,
+            error: Some(error),
+            subpath: vec![seg],
+            ..crate::rules::Report::default()
+        },
+        _ => crate::rules::Report {
+            node,
+            error: Some(error),
+            ..crate::rules::Report::default()
+        },
     }
 }
 

@@ -121,4 +121,8 @@ macro_rules! recommended_fixtures {
 
 recommended_fixtures! {
     recommended_30 => "recommended-30"."json" ["path-keys-no-trailing-slash", "oas3-api-servers", "info-contact"],
+    oas2_schema_a => "oas2-schema-a"."json" ["oas2-schema"],
+    oas2_schema_b => "oas2-schema-b"."yaml" ["oas2-schema"],
+    oas2_examples => "oas2-examples"."json" ["oas2-valid-schema-example", "oas2-valid-media-example"],
+    oas3_schema_missing_ref_30 => "oas3-schema-missing-ref-30"."yaml" ["oas3-schema"],
 }
