@@ -18,7 +18,6 @@ use adr_operator::ruleset::RulesetId;
 const CODES_BEING_PORTED: &[&str] = &[
     "oas3-unused-component",
     "oas3-operation-security-defined",
-    "oas2-schema",
     "operation-tag-defined",
     "oas2-operation-security-defined",
     "no-$ref-siblings",
