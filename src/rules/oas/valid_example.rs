@@ -550,3 +550,31 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod oas2_tests {
+    use super::*;
+    use crate::rules::testing::run;
+
+    #[test]
+    fn oas2_schema_examples() {
+        let doc = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    parameters:\n      - {name: id, in: path, required: true, type: string, format: uuid, x-example: nope}\n      - {name: n, in: query, type: integer, default: 3}\n    get:\n      responses:\n        '200':\n          description: ok\n          headers:\n            X: {type: integer, default: high}\ndefinitions:\n  A:\n    type: object\n    properties:\n      s: {type: string, x-nullable: true, example: null}\n      t: {type: string, example: 5}\n";
+        assert_eq!(
+            run(&Oas2ValidSchemaExample, doc),
+            [
+                "paths./a.parameters.0.x-example",
+                "paths./a.get.responses.200.headers.X.default",
+                "definitions.A.properties.t.example",
+            ]
+        );
+    }
+
+    #[test]
+    fn oas2_media_examples() {
+        let doc = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {type: object, required: [a, w], properties: {a: {type: integer}, w: {type: string, writeOnly: true}}}\n          examples:\n            application/json: {a: x}\n            text/plain: {a: 1}\n";
+        assert_eq!(
+            run(&Oas2ValidMediaExample, doc),
+            ["paths./a.get.responses.200.examples.application/json.a"]
+        );
+    }
+}
