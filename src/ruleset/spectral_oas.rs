@@ -210,6 +210,20 @@ pub(super) fn recommended() -> Vec<RuleEntry> {
             OperationSecurityDefined { oas2: true },
         ),
         rule(
+            "oas2-valid-schema-example",
+            Error,
+            "{{error}}",
+            Oas2,
+            Oas2ValidSchemaExample,
+        ),
+        rule(
+            "oas2-valid-media-example",
+            Error,
+            "{{error}}",
+            Oas2,
+            Oas2ValidMediaExample,
+        ),
+        rule(
             "oas2-anyOf",
             Warn,
             "\"anyOf\" keyword must not be used in OpenAPI v2 document.",
@@ -223,6 +237,7 @@ pub(super) fn recommended() -> Vec<RuleEntry> {
             Oas2,
             Oas2Keyword("oneOf"),
         ),
+        rule("oas2-schema", Error, "{{error}}.", Oas2, Oas2Schema),
         rule(
             "oas2-unused-definition",
             Warn,

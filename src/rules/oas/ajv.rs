@@ -105,6 +105,9 @@ pub enum Dep {
 pub struct ErrorMessage {
     /// Messages replacing the errors of single keywords of this schema.
     pub keywords: Vec<(Box<str>, Box<str>)>,
+    /// `properties`: messages replacing every error under one property of the instance
+    /// (reported at that property, in this list's order).
+    pub properties: Vec<(Box<str>, Box<str>)>,
     /// Message replacing every error of this schema and its subschemas (string form or `_`).
     pub all: Option<Box<str>>,
 }
@@ -170,6 +173,10 @@ pub struct Kw {
     pub groups: [bool; 4],
     /// Whether results for this schema may be memoised per instance node (targets of `$ref`).
     pub memo: bool,
+    /// Whether `ajv` compiles this schema into a function of its own (the root schema and the
+    /// `$ref` targets it does not inline because they contain a `$ref`): its `errorMessage`
+    /// then takes the errors of the functions it calls too (their schema paths start at `#/`).
+    pub fn_root: bool,
 }
 
 /// An arena of compiled schemas.
@@ -369,6 +376,11 @@ pub struct Validator<'a> {
     composite: bool,
     /// Without `allErrors`, an error outside composite keywords ends the whole validation.
     halted: bool,
+    /// A property of one object instance that validation treats as absent (the reference
+    /// deletes a Swagger 2.0 schema's boolean `required` before `ajv` sees it). Only the
+    /// keywords that look properties up by name (`properties`, `required`, `dependencies`)
+    /// honour it, which is all the draft-04 meta-schema's root uses.
+    pub hide: Option<(NodeId, &'static str)>,
 }
 
 impl<'a> Validator<'a> {
@@ -385,6 +397,7 @@ impl<'a> Validator<'a> {
             memo: HashSet::new(),
             composite: false,
             halted: false,
+            hide: None,
         }
     }
 
@@ -1118,8 +1131,15 @@ impl<'a> Validator<'a> {
         let mut valid = true;
         let entries = js::ordered(raw_entries);
         let count = entries.len() as f64;
-        let has = |key: &str| raw_entries.iter().any(|(k, _)| &**k == key);
+        let current = self.current_node();
+        let hidden = self
+            .hide
+            .and_then(|(node, key)| (node == current).then_some(key));
+        let has = |key: &str| hidden != Some(key) && raw_entries.iter().any(|(k, _)| &**k == key);
         let get = |key: &str| {
+            if hidden == Some(key) {
+                return None;
+            }
             raw_entries
                 .iter()
                 .rev()
@@ -1388,6 +1408,7 @@ impl<'a> Validator<'a> {
     /// `ajv-errors`: replaces this schema's errors (collected since `start`) by its messages.
     fn apply_error_message(&mut self, s: SIdx, em: &ErrorMessage, start: usize) {
         let depth = self.ref_depth;
+        let fn_root = matches!(&self.set.nodes[s as usize], SNode::Obj(kw) if kw.fn_root);
         let mut new_errors = Vec::new();
         for (keyword, message) in &em.keywords {
             let mut matched = false;
@@ -1407,13 +1428,39 @@ impl<'a> Validator<'a> {
                 new_errors.push(message.clone());
             }
         }
+        let mut child_errors = Vec::new();
+        if !em.properties.is_empty() {
+            let object = self.current_node();
+            if let Value::Object(entries) = self.doc.tree.value(object) {
+                let n = self.path.len();
+                for (name, message) in &em.properties {
+                    let mut matched = false;
+                    for e in &mut self.errors[start..] {
+                        if !e.used
+                            && e.keyword != "errorMessage"
+                            && e.path.len() > n
+                            && e.path[..n] == self.path[..]
+                            && matches!(&e.path[n], Segment::Key(k) if **k == **name)
+                        {
+                            e.used = true;
+                            matched = true;
+                        }
+                    }
+                    let child = entries.iter().find(|(k, _)| **k == **name).map(|e| e.1);
+                    if let (true, Some(child)) = (matched, child) {
+                        child_errors.push((name.clone(), self.child(child), message.clone()));
+                    }
+                }
+            }
+        }
+        let mut all = None;
         if let Some(message) = &em.all {
             let mut matched = false;
             let path = &self.path;
             for e in &mut self.errors[start..] {
                 if !e.used
                     && e.keyword != "errorMessage"
-                    && e.ref_depth == depth
+                    && (fn_root || e.ref_depth == depth)
                     && e.path.starts_with(path)
                 {
                     e.used = true;
@@ -1421,10 +1468,21 @@ impl<'a> Validator<'a> {
                 }
             }
             if matched {
-                new_errors.push(message.clone());
+                all = Some(message.clone());
             }
         }
         for message in new_errors {
+            self.error(s, "errorMessage", message.to_string(), Params::default());
+        }
+        for (name, child, message) in child_errors {
+            let before = self.errors.len();
+            self.error(s, "errorMessage", message.to_string(), Params::default());
+            if let Some(e) = self.errors.get_mut(before) {
+                e.path.push(Segment::Key(name));
+                e.node = child;
+            }
+        }
+        if let Some(message) = all {
             self.error(s, "errorMessage", message.to_string(), Params::default());
         }
         let mut i = start;

@@ -52,12 +52,19 @@ trait Compiler<'s> {
         reference: &str,
     ) -> Result<(Box<str>, bool, SIdx), Fail>;
     fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail>;
-    fn dialect(&self) -> Dialect;
+    /// The keyword semantics of the schema `holder` (the vendored draft-04 meta-schema keeps
+    /// its own when an `ajv` 2020 schema refers into it).
+    fn dialect(&self, holder: Self::N) -> Dialect;
     /// Whether `format` is checked in this schema (`ajv` compiles the json-schema.org
     /// meta-schemas with `validateFormats: false`).
     fn formats(&self, holder: Self::N) -> bool;
     /// `readOnly === true`, `writeOnly === true` of a property schema.
     fn read_write_only(&self, n: Self::N) -> (bool, bool);
+    /// Whether `x-nullable: true` counts as `nullable: true` (the reference's `oasSchema`
+    /// rewrites it so in Swagger 2.0 documents).
+    fn x_nullable(&self) -> bool {
+        false
+    }
 }
 
 const NUMBER_KEYWORDS: &[&str] = &[
@@ -119,7 +126,7 @@ fn compile_object<'s, C: Compiler<'s>>(
     entries: &[(&'s str, C::N)],
     relax: Relax,
 ) -> Result<Kw, Fail> {
-    let dialect = c.dialect();
+    let dialect = c.dialect(holder);
     let d2020 = dialect == Dialect::Draft2020;
     let mut kw = Kw::default();
     let has = |k: &str| entries.iter().any(|(key, _)| *key == k);
@@ -158,13 +165,20 @@ fn compile_object<'s, C: Compiler<'s>>(
             _ => {}
         }
     }
-    if let Some(n) = get("nullable") {
+    let x_nullable =
+        c.x_nullable() && get("x-nullable").is_some_and(|v| matches!(c.read(v), Src::Bool(true)));
+    let nullable = if x_nullable {
+        Some(true)
+    } else {
+        get("nullable").map(|n| matches!(c.read(n), Src::Bool(true)))
+    };
+    if let Some(nullable) = nullable {
         if declared == 0 {
             return Err(Fail::Error(
                 "\"nullable\" cannot be used without \"type\"".into(),
             ));
         }
-        if matches!(c.read(n), Src::Bool(true)) {
+        if nullable {
             kw.nullable = true;
             if !kw.types.contains(&JType::Null) {
                 kw.types.push(JType::Null);
@@ -374,18 +388,26 @@ fn compile_object<'s, C: Compiler<'s>>(
             Src::Str(s) => {
                 kw.error_message = Some(ErrorMessage {
                     keywords: Vec::new(),
+                    properties: Vec::new(),
                     all: Some(s.into()),
                 })
             }
             Src::Obj(map) => {
                 let mut message = ErrorMessage::default();
                 for (k, v) in map {
-                    if let Src::Str(s) = c.read(v) {
-                        if k == "_" {
-                            message.all = Some(s.into());
-                        } else if k != "properties" && k != "items" {
+                    match c.read(v) {
+                        Src::Str(s) if k == "_" => message.all = Some(s.into()),
+                        Src::Str(s) if k != "properties" && k != "items" => {
                             message.keywords.push((k.into(), s.into()));
                         }
+                        Src::Obj(children) if k == "properties" => {
+                            for (child, m) in children {
+                                if let Src::Str(m) = c.read(m) {
+                                    message.properties.push((child.into(), m.into()));
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 kw.error_message = Some(message);
@@ -464,9 +486,17 @@ pub struct StaticCompiler {
     vendored: &'static Vendored,
     memo: HashMap<NodeId, SIdx>,
     ref_targets: Vec<SIdx>,
+    /// `$ref` targets `ajv` compiles into functions of their own (see [`has_ref`]).
+    fn_roots: Vec<SIdx>,
     pub set: SchemaSet,
     dialect: Dialect,
+    /// Check `format` in the json-schema.org meta-schemas too (as the reference's precompiled
+    /// Swagger 2.0 validator does for the draft-04 parts it refers to).
+    pub meta_formats: bool,
 }
+
+/// The draft-04 meta-schema's `id` (without fragment).
+const DRAFT4_URI: &str = "http://json-schema.org/draft-04/schema";
 
 /// A vendored schema node and the index of the document (resource) it belongs to.
 type StaticNode = (NodeId, usize);
@@ -477,8 +507,10 @@ impl StaticCompiler {
             vendored,
             memo: HashMap::new(),
             ref_targets: Vec::new(),
+            fn_roots: Vec::new(),
             set: SchemaSet::default(),
             dialect,
+            meta_formats: false,
         }
     }
 
@@ -498,6 +530,11 @@ impl StaticCompiler {
         for &t in &self.ref_targets {
             if let SNode::Obj(kw) = &mut self.set.nodes[t as usize] {
                 kw.memo = true;
+            }
+        }
+        for &t in self.fn_roots.iter().chain([&idx]) {
+            if let SNode::Obj(kw) = &mut self.set.nodes[t as usize] {
+                kw.fn_root = true;
             }
         }
         idx
@@ -541,6 +578,25 @@ impl StaticCompiler {
             return Some((cur, r));
         }
         find_anchor(tree, cur, fragment).map(|v| (v, r))
+    }
+}
+
+/// `ajv`'s `hasRef`: whether a reference keyword occurs as a key anywhere in the value (`ajv`
+/// inlines `$ref` targets without one and compiles the others into functions).
+fn has_ref(tree: &Tree, id: NodeId) -> bool {
+    const REF_KEYWORDS: [&str; 5] = [
+        "$ref",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "$dynamicRef",
+        "$dynamicAnchor",
+    ];
+    match tree.value(id) {
+        Value::Object(entries) => entries
+            .iter()
+            .any(|(k, v)| REF_KEYWORDS.contains(&&**k) || has_ref(tree, *v)),
+        Value::Array(items) => items.iter().any(|v| has_ref(tree, *v)),
+        _ => false,
     }
 }
 
@@ -643,6 +699,9 @@ impl Compiler<'static> for StaticCompiler {
             .unwrap_or_else(|| panic!("vendored $ref {reference} resolves"));
         let idx = self.sub(target, Relax::None)?;
         self.ref_targets.push(idx);
+        if has_ref(self.tree(), target.0) {
+            self.fn_roots.push(idx);
+        }
         Ok(idx)
     }
 
@@ -671,13 +730,19 @@ impl Compiler<'static> for StaticCompiler {
         }
     }
 
-    fn dialect(&self) -> Dialect {
-        self.dialect
+    fn dialect(&self, (_, r): StaticNode) -> Dialect {
+        if self.vendored.roots[r].0 == DRAFT4_URI {
+            Dialect::Draft4
+        } else {
+            self.dialect
+        }
     }
 
     fn formats(&self, (_, r): StaticNode) -> bool {
         let uri = &self.vendored.roots[r].0;
-        !(uri.starts_with("https://json-schema.org/") || uri.starts_with("http://json-schema.org/"))
+        self.meta_formats
+            || !(uri.starts_with("https://json-schema.org/")
+                || uri.starts_with("http://json-schema.org/"))
     }
 
     fn read_write_only(&self, _: StaticNode) -> (bool, bool) {
@@ -697,6 +762,8 @@ pub struct DocCompiler<'d> {
     memo: HashMap<(NodeId, Relax), Result<SIdx, Fail>>,
     stack: Vec<NodeId>,
     regexes: HashMap<Box<str>, Result<Arc<Regex>, Fail>>,
+    /// `x-nullable: true` means `nullable: true` (Swagger 2.0).
+    pub x_nullable: bool,
 }
 
 impl<'d> DocCompiler<'d> {
@@ -708,6 +775,7 @@ impl<'d> DocCompiler<'d> {
             memo: HashMap::new(),
             stack: Vec::new(),
             regexes: HashMap::new(),
+            x_nullable: false,
         }
     }
 
@@ -786,8 +854,12 @@ impl<'d> Compiler<'d> for DocCompiler<'d> {
         r
     }
 
-    fn dialect(&self) -> Dialect {
+    fn dialect(&self, _: NodeId) -> Dialect {
         self.dialect
+    }
+
+    fn x_nullable(&self) -> bool {
+        self.x_nullable
     }
 
     fn formats(&self, _: NodeId) -> bool {

@@ -20,6 +20,7 @@ mod js;
 mod markdown;
 mod messages;
 mod oas2_combinators;
+mod oas2_schema;
 mod oas3_schema;
 mod operation_fields;
 mod operation_id_unique;
@@ -48,6 +49,7 @@ pub use host_servers::{ApiHost, ApiSchemes, HostTrailingSlash, ServerTrailingSla
 pub use info_description::InfoDescription;
 pub use markdown::{NoEvalInMarkdown, NoScriptTagsInMarkdown};
 pub use oas2_combinators::Oas2Keyword;
+pub use oas2_schema::Oas2Schema;
 pub use oas3_schema::Oas3Schema;
 pub use operation_fields::{
     OperationDescription, OperationIdValidInUrl, OperationOperationId, OperationTags,
@@ -64,7 +66,9 @@ pub use server_variables::ServerVariables;
 pub use tags_uniqueness::TagsUniqueness;
 pub use unresolved::{ArrayItems, NoRefSiblings};
 pub use unused_component::{UnusedComponent, UnusedDefinition};
-pub use valid_example::{ValidMediaExample, ValidSchemaExample};
+pub use valid_example::{
+    Oas2ValidMediaExample, Oas2ValidSchemaExample, ValidMediaExample, ValidSchemaExample,
+};
 pub use xml_attribute::NoDeprecatedXmlAttribute;
 
 use crate::document::{Document, NodeId};
@@ -79,6 +83,26 @@ fn report_node(doc: &Document, raw: NodeId) -> NodeId {
         raw
     } else {
         node
+    }
+}
+
+/// A report on `node` for a rule the reference runs on the unresolved document
+/// (`resolved: false`): its findings keep their physical path even at a `$ref` whose target
+/// does not exist (which resolved rules report at the closest existing node of the pointer).
+fn unresolved_report(doc: &Document, node: NodeId, error: String) -> crate::rules::Report {
+    let parent = doc.tree.node(node).parent;
+    match (parent, doc.tree.segment(node)) {
+        (Some(parent), Some(seg)) if doc.location(node) != node => crate::rules::Report {
+            node: parent,
+            error: Some(error),
+            subpath: vec![seg],
+            ..crate::rules::Report::default()
+        },
+        _ => crate::rules::Report {
+            node,
+            error: Some(error),
+            ..crate::rules::Report::default()
+        },
     }
 }
 

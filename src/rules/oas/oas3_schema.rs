@@ -4,7 +4,7 @@ use super::ajv::{Options, Validator};
 use super::messages::document_schema_messages;
 use super::spec;
 use crate::document::Document;
-use crate::rules::{Check, Report, Sink};
+use crate::rules::{Check, Sink};
 
 /// The unresolved root document is validated against Spectral's OpenAPI document schema for
 /// its version (3.2 for `3.2.x`, 3.1 for `3.1.x`, 3.0 otherwise) with every error reported, as
@@ -44,11 +44,7 @@ impl Check for Oas3Schema {
             document_schema_messages(doc, &v.errors)
         });
         for m in reports {
-            sink.push(Report {
-                node: m.node,
-                error: Some(m.text),
-                ..Report::default()
-            });
+            sink.push(super::unresolved_report(doc, m.node, m.text));
         }
     }
 }

@@ -164,6 +164,14 @@ recommended_fixtures! {
         "operation-operationId-valid-in-url", "operation-tags", "path-declarations-must-exist",
         "path-not-include-query", "array-items", "typed-enum", "no-$ref-siblings"
     ],
+    oas2_schema_a => "oas2-schema-a"."json" ["oas2-schema"],
+    oas2_schema_b => "oas2-schema-b"."yaml" ["oas2-schema"],
+    oas2_examples => "oas2-examples"."json" ["oas2-valid-schema-example", "oas2-valid-media-example"],
+    oas2_examples_b => "oas2-examples-b"."yaml" ["oas2-valid-schema-example", "oas2-valid-media-example"],
+    oas2_schema_c => "oas2-schema-c"."json" ["oas2-schema"],
+    oas2_schema_d => "oas2-schema-d"."yaml" ["oas2-schema", "oas2-valid-schema-example"],
+    oas2_schema_e => "oas2-schema-e"."yaml" ["oas2-schema"],
+    oas3_schema_missing_ref_30 => "oas3-schema-missing-ref-30"."yaml" ["oas3-schema"],
 }
 
 /// References into other files that point back into the root document use their target

@@ -20,6 +20,7 @@ static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
         };
     }
     Vendored::parse(&files![
+        "oas-2.0.json",
         "oas-3.0.json",
         "oas-3.1.json",
         "oas-3.1-dialect.json",
@@ -50,6 +51,20 @@ fn compile(dialect: Dialect, root: &str) -> Compiled {
         dialect,
     }
 }
+
+/// The Swagger 2.0 document schema `oas2-schema` validates with. It is an `ajv` 2020 schema
+/// that refers into the draft-04 meta-schema; those parts keep draft-04 semantics and, as in
+/// the reference's precompiled validator, check `format` (`pattern` must be a `regex`).
+pub static OAS_2_0: LazyLock<Compiled> = LazyLock::new(|| {
+    let mut c = StaticCompiler::new(Dialect::Draft2020, &VENDORED);
+    c.meta_formats = true;
+    let root = c.root("http://swagger.io/v2/schema.json#");
+    Compiled {
+        set: c.set,
+        root,
+        dialect: Dialect::Draft2020,
+    }
+});
 
 /// The OpenAPI 3.0 document schema `oas3-schema` validates 3.0 (and unknown 3.x) documents with.
 pub static OAS_3_0: LazyLock<Compiled> = LazyLock::new(|| {
@@ -93,7 +108,14 @@ mod tests {
 
     #[test]
     fn vendored_schemas_compile() {
-        for c in [&*OAS_3_0, &*OAS_3_1, &*OAS_3_2, &*META_DRAFT4, &*META_2020] {
+        for c in [
+            &*OAS_2_0,
+            &*OAS_3_0,
+            &*OAS_3_1,
+            &*OAS_3_2,
+            &*META_DRAFT4,
+            &*META_2020,
+        ] {
             assert!(!c.set.nodes.is_empty());
         }
     }

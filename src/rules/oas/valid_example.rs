@@ -37,6 +37,35 @@ pub struct ValidMediaExample;
 #[derive(Debug)]
 pub struct ValidSchemaExample;
 
+/// `oas2-valid-media-example`: the `examples` of responses must be valid against their
+/// `schema`. Official rule: `given: $..responses..[?(@ && @.schema && @.examples)]`, function
+/// `oasExample` (`schemaField: schema`, `oasVersion: 2`, `type: media`), message `{{error}}`.
+/// As the reference does: the targets are the objects strictly below any `responses` key of
+/// the resolved document (at any depth) with a truthy `schema` and truthy `examples`; every
+/// entry of `examples` (an object, or an array by index) is validated, named by its key
+/// (`"application/json" property type must be object`); below `responses` and
+/// `paths.*.*.responses`, `required` drops `writeOnly` properties. Validation is draft-04 as
+/// for OpenAPI 3.0, with Swagger's `x-nullable: true` read as `nullable: true` (type messages
+/// get `,null`) and a boolean `required` of the schema itself deleted before the meta-schema
+/// check (a nested one makes the schema invalid: `schema is invalid: data/properties/a/required
+/// must be array`).
+#[derive(Debug)]
+pub struct Oas2ValidMediaExample;
+
+/// `oas2-valid-schema-example`: `example`, `x-example` and `default` of schema, parameter and
+/// header objects must be valid against the object itself. Official rule: `given:
+/// $..definitions..[?(…)]`, `$..parameters..[?(…)]`, `$..responses..[?(…)]` with the filter
+/// `@property !== 'properties' && @ && (@.example !== void 0 || @['x-example'] !== void 0 ||
+/// @.default !== void 0) && (@.enum || @.type || @.format || @.$ref || @.properties ||
+/// @.items)`, function `oasExample` (`schemaField: $`, `oasVersion: 2`, `type: schema`),
+/// message `{{error}}`. The targets are the objects strictly below any `definitions`,
+/// `parameters` or `responses` key of the resolved document, not held by a key named
+/// `properties`; the three fields are validated in that order. A parameter's own `required:
+/// true` is deleted (it is not JSON Schema's), `x-nullable` is honoured, and validation is as
+/// for [`Oas2ValidMediaExample`] without the `writeOnly` relaxation.
+#[derive(Debug)]
+pub struct Oas2ValidSchemaExample;
+
 /// Where a node's resolved path starts, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 enum Prefix {
@@ -53,9 +82,12 @@ enum Prefix {
 }
 
 impl Prefix {
-    fn step(self, key: Option<&str>) -> Prefix {
+    /// The prefix of a child under `key`. Swagger 2.0 (`oas2`) has its reusable responses at
+    /// `responses` and no `components`.
+    fn step(self, key: Option<&str>, oas2: bool) -> Prefix {
         match (self, key) {
-            (Prefix::Root, Some("components")) => Prefix::Components,
+            (Prefix::Root, Some("responses")) if oas2 => Prefix::Response,
+            (Prefix::Root, Some("components")) if !oas2 => Prefix::Components,
             (Prefix::Root, Some("paths")) => Prefix::Paths,
             (Prefix::Components, Some("schemas")) => Prefix::Schemas,
             (Prefix::Components, Some("requestBodies")) => Prefix::Request,
@@ -91,17 +123,24 @@ struct State {
     container: bool,
 }
 
-/// Calls `each(node, state, key)` for every node of the resolved document.
-fn visit_all(doc: &Document, mut each: impl FnMut(NodeId, &State, Option<&str>)) {
+/// Calls `each(node, state, key)` for every node of the resolved document. The containers are
+/// the keys the rules' `$..key..[?(…)]` selectors name: `content`, `headers` and `parameters`
+/// for OpenAPI 3, `definitions`, `parameters` and `responses` for Swagger 2.0 (`oas2`).
+fn visit_all(doc: &Document, oas2: bool, mut each: impl FnMut(NodeId, &State, Option<&str>)) {
     let Some(root) = doc.root else { return };
+    let containers: &[&str] = if oas2 {
+        &["definitions", "parameters", "responses"]
+    } else {
+        &["content", "headers", "parameters"]
+    };
     walk(doc, root, None, None::<State>, |v| {
         let own = match v.state {
             None => State::default(),
             Some(parent) => State {
-                prefix: parent.prefix.step(v.key),
+                prefix: parent.prefix.step(v.key, oas2),
                 in_schemas: parent.in_schemas || parent.prefix == Prefix::Schemas,
                 under: parent.under || parent.container,
-                container: matches!(v.key, Some("content" | "headers" | "parameters")),
+                container: v.key.is_some_and(|k| containers.contains(&k)),
             },
         };
         each(v.node, &own, v.key);
@@ -139,8 +178,9 @@ fn dialect(doc: &Document) -> (Dialect, bool) {
         };
         (d, false)
     } else {
-        // OpenAPI 3.0 (and other 3.x): draft-04, with `nullable` type messages rewritten.
-        (Dialect::Draft4, f.oas3_0)
+        // OpenAPI 3.0 (and other 3.x): draft-04, with `nullable` type messages rewritten; so
+        // for Swagger 2.0, whose `x-nullable: true` becomes `nullable: true`.
+        (Dialect::Draft4, f.oas3_0 || f.oas2)
     }
 }
 
@@ -177,6 +217,8 @@ struct Examples<'d> {
     compiler: DocCompiler<'d>,
     meta: Option<Validator<'d>>,
     meta_root: SIdx,
+    /// Swagger 2.0: a schema's boolean `required` is deleted before validation.
+    oas2: bool,
     sink: &'d mut Sink,
 }
 
@@ -200,11 +242,15 @@ impl<'d> Examples<'d> {
                 },
             )
         });
+        let oas2 = doc.formats.oas2;
+        let mut compiler = DocCompiler::new(doc, dialect);
+        compiler.x_nullable = oas2;
         Examples {
             doc,
             dialect,
             rewrite_nullable,
-            compiler: DocCompiler::new(doc, dialect),
+            compiler,
+            oas2,
             meta,
             meta_root: meta_schema.map_or(0, |m| m.root),
             sink,
@@ -221,7 +267,14 @@ impl<'d> Examples<'d> {
 
     /// Validates `value` (named `name` in its path) against the schema at `schema`.
     fn check_value(&mut self, schema: NodeId, relax: Relax, value: NodeId, name: Segment) {
+        let bool_required = self.oas2
+            && self
+                .doc
+                .tree
+                .raw_get(schema, "required")
+                .is_some_and(|r| matches!(self.doc.value(r), Value::Bool(_)));
         if let Some(meta) = &mut self.meta {
+            meta.hide = bool_required.then_some((schema, "required"));
             if !meta.validate(self.meta_root, schema) {
                 let text = meta
                     .errors
@@ -316,10 +369,42 @@ impl<'d> Examples<'d> {
         }
     }
 
-    /// `oas3-valid-schema-example` on one schema object.
-    fn schema(&mut self, target: NodeId) {
+    /// `oas2-valid-media-example` on one response (or other object below `responses`): every
+    /// entry of its `examples` object (or array) against its `schema`.
+    fn media_oas2(&mut self, target: NodeId, relax: Relax) {
         let doc = self.doc;
-        for field in ["example", "default"] {
+        let Some(schema) = doc.get(target, "schema") else {
+            return;
+        };
+        if !matches!(doc.value(schema), Value::Object(_)) {
+            return;
+        }
+        let Some(examples) = doc.get(target, "examples") else {
+            return;
+        };
+        let entries: Vec<(Segment, NodeId)> = match doc.value(examples) {
+            Value::Object(_) => super::js::ordered(doc.tree.entries(examples))
+                .iter()
+                .map(|(k, v)| (Segment::Key(k.clone()), *v))
+                .collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Segment::Key(i.to_string().into()), *v))
+                .collect(),
+            _ => return,
+        };
+        for (name, raw) in entries {
+            let value = doc.resolve(raw);
+            self.check_value(schema, relax, value, name);
+        }
+    }
+
+    /// `oas3-valid-schema-example` (`fields`: `example`, `default`) or
+    /// `oas2-valid-schema-example` (`example`, `x-example`, `default`) on one schema object.
+    fn schema(&mut self, target: NodeId, fields: &[&str]) {
+        let doc = self.doc;
+        for &field in fields {
             if let Some(value) = doc.get(target, field) {
                 self.check_value(target, Relax::None, value, Segment::Key(field.into()));
             }
@@ -338,7 +423,7 @@ impl Check for ValidMediaExample {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let mut targets: Vec<(NodeId, Relax)> = Vec::new();
         let mut seen = HashSet::new();
-        visit_all(doc, |node, state, _| {
+        visit_all(doc, false, |node, state, _| {
             if !state.under || !matches!(doc.value(node), Value::Object(_)) {
                 return;
             }
@@ -369,7 +454,7 @@ impl Check for ValidSchemaExample {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let mut targets: Vec<NodeId> = Vec::new();
         let mut seen = HashSet::new();
-        visit_all(doc, |node, state, key| {
+        visit_all(doc, false, |node, state, key| {
             if !(state.under || state.in_schemas)
                 || key == Some("properties")
                 || !matches!(doc.value(node), Value::Object(_))
@@ -387,7 +472,59 @@ impl Check for ValidSchemaExample {
         super::with_stack(|| {
             let mut run = Examples::new(doc, sink);
             for node in targets {
-                run.schema(node);
+                run.schema(node, &["example", "default"]);
+            }
+        });
+    }
+}
+
+impl Check for Oas2ValidMediaExample {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        let mut targets: Vec<(NodeId, Relax)> = Vec::new();
+        let mut seen = HashSet::new();
+        visit_all(doc, true, |node, state, _| {
+            if !state.under || !matches!(doc.value(node), Value::Object(_)) {
+                return;
+            }
+            let truthy_key = |k| doc.tree.raw_get(node, k).is_some_and(|v| truthy(doc, v));
+            let relax = state.prefix.relax();
+            if truthy_key("schema") && truthy_key("examples") && seen.insert((node, relax)) {
+                targets.push((node, relax));
+            }
+        });
+        super::with_stack(|| {
+            let mut run = Examples::new(doc, sink);
+            for (node, relax) in targets {
+                run.media_oas2(node, relax);
+            }
+        });
+    }
+}
+
+impl Check for Oas2ValidSchemaExample {
+    fn check(&self, doc: &Document, sink: &mut Sink) {
+        const FIELDS: [&str; 3] = ["example", "x-example", "default"];
+        let mut targets: Vec<NodeId> = Vec::new();
+        let mut seen = HashSet::new();
+        visit_all(doc, true, |node, state, key| {
+            if !state.under
+                || key == Some("properties")
+                || !matches!(doc.value(node), Value::Object(_))
+            {
+                return;
+            }
+            let has_value = FIELDS.iter().any(|f| has_key(doc, node, f));
+            let typed = ["enum", "type", "format", "$ref", "properties", "items"]
+                .iter()
+                .any(|k| doc.tree.raw_get(node, k).is_some_and(|v| truthy(doc, v)));
+            if has_value && typed && seen.insert(node) {
+                targets.push(node);
+            }
+        });
+        super::with_stack(|| {
+            let mut run = Examples::new(doc, sink);
+            for node in targets {
+                run.schema(node, &FIELDS);
             }
         });
     }
@@ -410,6 +547,34 @@ mod tests {
         assert_eq!(
             draft_version("https://spec.openapis.org/oas/3.1/dialect/base"),
             None
+        );
+    }
+}
+
+#[cfg(test)]
+mod oas2_tests {
+    use super::*;
+    use crate::rules::testing::run;
+
+    #[test]
+    fn oas2_schema_examples() {
+        let doc = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    parameters:\n      - {name: id, in: path, required: true, type: string, format: uuid, x-example: nope}\n      - {name: n, in: query, type: integer, default: 3}\n    get:\n      responses:\n        '200':\n          description: ok\n          headers:\n            X: {type: integer, default: high}\ndefinitions:\n  A:\n    type: object\n    properties:\n      s: {type: string, x-nullable: true, example: null}\n      t: {type: string, example: 5}\n";
+        assert_eq!(
+            run(&Oas2ValidSchemaExample, doc),
+            [
+                "paths./a.parameters.0.x-example",
+                "paths./a.get.responses.200.headers.X.default",
+                "definitions.A.properties.t.example",
+            ]
+        );
+    }
+
+    #[test]
+    fn oas2_media_examples() {
+        let doc = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {type: object, required: [a, w], properties: {a: {type: integer}, w: {type: string, writeOnly: true}}}\n          examples:\n            application/json: {a: x}\n            text/plain: {a: 1}\n";
+        assert_eq!(
+            run(&Oas2ValidMediaExample, doc),
+            ["paths./a.get.responses.200.examples.application/json.a"]
         );
     }
 }
