@@ -441,6 +441,10 @@ impl Check for ValidMediaExample {
                 targets.push((node, relax));
             }
         });
+        if targets.is_empty() {
+            // No example to validate: no validation thread to start.
+            return;
+        }
         super::with_stack(|| {
             let mut run = Examples::new(doc, sink);
             for (node, relax) in targets {
@@ -469,6 +473,10 @@ impl Check for ValidSchemaExample {
                 targets.push(node);
             }
         });
+        if targets.is_empty() {
+            // No example to validate: no validation thread to start.
+            return;
+        }
         super::with_stack(|| {
             let mut run = Examples::new(doc, sink);
             for node in targets {
@@ -492,6 +500,10 @@ impl Check for Oas2ValidMediaExample {
                 targets.push((node, relax));
             }
         });
+        if targets.is_empty() {
+            // No example to validate: no validation thread to start.
+            return;
+        }
         super::with_stack(|| {
             let mut run = Examples::new(doc, sink);
             for (node, relax) in targets {
@@ -521,6 +533,10 @@ impl Check for Oas2ValidSchemaExample {
                 targets.push(node);
             }
         });
+        if targets.is_empty() {
+            // No example to validate: no validation thread to start.
+            return;
+        }
         super::with_stack(|| {
             let mut run = Examples::new(doc, sink);
             for node in targets {
