@@ -845,15 +845,20 @@ pub async fn run_controller(
     );
     let store = controller.store();
 
+    // Awaited in this task, beside the controller, not in a task of its own: the store's ready
+    // signal wakes one waiter only (kube-runtime's DelayedInit keeps the waker of the last poll)
+    // and the controller's runner waits on it too, so a waiter in another task was never woken
+    // and the gate stayed closed. In one task both waits share the task's waker.
     let synced = {
         let store = store.clone();
         let readiness = readiness.clone();
-        tokio::spawn(async move {
+        async move {
             if store.wait_until_ready().await.is_ok() {
                 info!(publications = store.len(), "ApiPublication cache synced");
                 readiness.set(READINESS_GATE, true);
             }
-        })
+            std::future::pending::<()>().await
+        }
     };
     let pruner = {
         let store = store.clone();
@@ -869,7 +874,7 @@ pub async fn run_controller(
 
     let index = ctx.config_maps.clone();
     let by_namespace = store.clone();
-    controller
+    let controller = controller
         // Every ConfigMap: a publication may read one without the webhook's label. The
         // objects stream through; only the index lookup is kept.
         .watches(
@@ -902,9 +907,11 @@ pub async fn run_controller(
                 Ok((obj, _)) => debug!(name = %obj.name, namespace = ?obj.namespace, "reconciled"),
                 Err(e) => debug!(error = %e, "reconcile failed"),
             }
-        })
-        .await;
-    synced.abort();
+        });
+    tokio::select! {
+        () = controller => {}
+        () = synced => {}
+    }
     pruner.abort();
 }
 
