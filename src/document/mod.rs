@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod limits;
+mod memo;
 pub mod refs;
 pub mod tree;
 pub mod yaml;
@@ -89,6 +90,8 @@ pub struct Document {
     pub formats: Formats,
     pub diagnostics: Vec<ParseDiagnostic>,
     pub ref_errors: Vec<RefError>,
+    /// Values several rules derive alike ([`Document::shared`]).
+    memo: memo::Memo,
 }
 
 impl Document {
@@ -113,6 +116,7 @@ impl Document {
             formats: Formats::default(),
             diagnostics,
             ref_errors: Vec::new(),
+            memo: memo::Memo::default(),
         };
         doc.formats = detect_formats(&doc);
         refs::resolve_all(&mut doc, &base_dir, &options.limits);

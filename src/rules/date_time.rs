@@ -28,21 +28,31 @@ fn is_date_name(key: &str) -> bool {
 /// Calls `each` with every `properties` node of the resolved document (`$..properties`, any
 /// depth; also keys named `properties` that are not schema keywords, as the reference does).
 fn properties_nodes(doc: &Document, mut each: impl FnMut(Place)) {
-    let Some(root) = doc.root else { return };
-    walk(doc, root, None, true, |v| {
-        let place = Place::visited(v, *v.state);
-        if v.key == Some("properties") {
-            each(place);
-        }
-        Some(place.physical())
-    });
+    for &place in &doc.shared(PropertiesMaps::collect).0 {
+        each(place);
+    }
 }
 
-/// The `format` of a property must not be the forbidden value: `date-time-local`
-/// (`nlgov:date-time-ensure-timezone`) or `time` (`nlgov:time-without-timezone`). Official
-/// selector `$..properties[*].format` with `pattern` `notMatch: "/^<forbidden>$/"`: every child
-/// of any `properties` node at any depth of the resolved document; a `format` that is not a
-/// string is skipped. Reported at the `format` value.
+/// Every node under a key `properties` in the resolved document (`$..properties`), in walk order:
+/// three of the date rules start from them, so they are collected once per document.
+struct PropertiesMaps(Vec<Place>);
+
+impl PropertiesMaps {
+    fn collect(doc: &Document) -> Self {
+        let mut found = Vec::new();
+        if let Some(root) = doc.root {
+            walk(doc, root, None, true, |v| {
+                let place = Place::visited(v, *v.state);
+                if v.key == Some("properties") {
+                    found.push(place);
+                }
+                Some(place.physical())
+            });
+        }
+        PropertiesMaps(found)
+    }
+}
+
 #[derive(Debug)]
 pub struct DateTimeFormat {
     pub forbidden: &'static str,

@@ -27,18 +27,33 @@ const VERSION_HEADERS: [&str; 5] = [
 /// filter. Children of a `responses` *array* never match: their keys are indices, which the
 /// reference's filter does not accept (with two or more items it even aborts the whole lint).
 fn success_responses(doc: &Document, mut each: impl FnMut(Place)) {
-    let Some(root) = doc.root else { return };
-    walk(doc, root, None, true, |v| {
-        let responses = Place::visited(v, *v.state);
-        if v.key == Some("responses") && doc.is_object(v.node) {
-            for (code, response) in responses.children(doc) {
-                if code.is_some_and(|c| SUCCESS_CODE.test(c)) {
-                    each(response);
+    for &response in &doc.shared(SuccessResponses::collect).0 {
+        each(response);
+    }
+}
+
+/// The success responses in walk order, collected once per document for both rules.
+struct SuccessResponses(Vec<Place>);
+
+impl SuccessResponses {
+    fn collect(doc: &Document) -> Self {
+        let mut found = Vec::new();
+        let Some(root) = doc.root else {
+            return SuccessResponses(found);
+        };
+        walk(doc, root, None, true, |v| {
+            let responses = Place::visited(v, *v.state);
+            if v.key == Some("responses") && doc.is_object(v.node) {
+                for (code, response) in responses.children(doc) {
+                    if code.is_some_and(|c| SUCCESS_CODE.test(c)) {
+                        found.push(response);
+                    }
                 }
             }
-        }
-        Some(responses.physical())
-    });
+            Some(responses.physical())
+        });
+        SuccessResponses(found)
+    }
 }
 
 /// The `headers` map of every 2xx/3xx response must name the version header. Official selector:

@@ -106,18 +106,18 @@ fn unresolved_report(doc: &Document, node: NodeId, error: String) -> crate::rule
     }
 }
 
-/// Stack for the validators: they recurse a few frames per schema level, and the loader admits
-/// documents nested 256 deep (the 3.1 meta-schemas take some 20 frames per level).
-const VALIDATION_STACK: usize = 64 << 20;
-
-/// Runs `f` on a scoped thread with [`VALIDATION_STACK`] (inline if no thread can be started).
+/// Runs `f` with [`crate::lint::LINT_STACK_BYTES`] of stack: in place on a thread marked as
+/// having it, else on a scoped thread of that size (inline if no thread can be started).
 fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if crate::lint::thread_stack_is_deep() {
+        return f();
+    }
     let mut f = Some(f);
     let spawned = std::thread::scope(|scope| {
         let run = || f.take().map(|f| f());
         match std::thread::Builder::new()
             .name("oas-validate".into())
-            .stack_size(VALIDATION_STACK)
+            .stack_size(crate::lint::LINT_STACK_BYTES)
             .spawn_scoped(scope, run)
         {
             Ok(handle) => Some(
