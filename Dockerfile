@@ -18,6 +18,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY benches ./benches
+COPY examples ./examples
 # Cache mounts keep the crate registry and the target directory between builds; the binary is
 # copied out of the cached target directory, and the build fails unless it is static (no
 # "=>" library lines from ldd), since the empty base below has no C library.

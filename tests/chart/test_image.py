@@ -76,9 +76,10 @@ def test_the_build_context_holds_what_cargo_needs():
     ]
     needed = {"Cargo.toml", "Cargo.lock", "src"}
     # Targets declared explicitly must exist for Cargo to read the manifest.
-    for kind in ("bin", "bench", "example", "test"):
+    default_dir = {"bin": "src/bin", "bench": "benches", "example": "examples", "test": "tests"}
+    for kind, directory in default_dir.items():
         for target in manifest.get(kind, []):
-            path = target.get("path") or f"{kind}es/{target['name']}.rs"
+            path = target.get("path") or f"{directory}/{target['name']}.rs"
             needed.add(path.split("/")[0])
     assert needed <= set(copied), needed - set(copied)
     allowed = {line[1:].rstrip("/") for line in IGNORE.splitlines() if line.startswith("!")}
