@@ -140,8 +140,11 @@ pub fn main(args: Args) -> ExitCode {
             ..crate::fetch::Config::default()
         })) as Arc<dyn Fetch>
     });
+    // As in `run`: lints on these threads have the stack to validate in place.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(crate::lint::LINT_STACK_BYTES)
+        .on_thread_start(crate::lint::mark_thread_stack_deep)
         .build()
     {
         Ok(rt) => rt,
