@@ -124,16 +124,6 @@ impl Check for DateFieldFormat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct State {
-    /// The parent is a node under the key `properties`.
-    parent_is_properties: bool,
-    /// Below a date-named property.
-    in_date: bool,
-    /// The parent was reached without following a `$ref`.
-    physical: bool,
-}
-
 /// No `format: date-time` anywhere below a date-named property. Official selectors
 /// `$..properties[date,datum]..format` and `$..properties[?(…date name…)]..format` with
 /// `pattern` `notMatch: "/^date-time$/"`: every key `format` at any depth below the property
@@ -144,23 +134,24 @@ pub struct DateTimeInsteadOfDate;
 
 impl Check for DateTimeInsteadOfDate {
     fn check(&self, doc: &Document, sink: &mut Sink) {
-        let Some(root) = doc.root else { return };
-        let init = State {
-            parent_is_properties: false,
-            in_date: false,
-            physical: true,
-        };
-        walk(doc, root, None, init, |v| {
-            let state = *v.state;
-            if state.in_date && v.key == Some("format") && doc.as_str(v.node) == Some("date-time") {
-                sink.node(report_node(doc, v.phys, state.physical));
+        properties_nodes(doc, |properties| {
+            for (name, property) in properties.children(doc) {
+                let Some(name) = name.filter(|n| is_date_name(n)) else {
+                    continue;
+                };
+                walk(
+                    doc,
+                    property.phys,
+                    Some(name),
+                    property.parent_physical,
+                    |v| {
+                        if v.key == Some("format") && doc.as_str(v.node) == Some("date-time") {
+                            sink.node(report_node(doc, v.phys, *v.state));
+                        }
+                        Some(*v.state && v.phys == v.node)
+                    },
+                );
             }
-            let is_date = state.parent_is_properties && v.key.is_some_and(is_date_name);
-            Some(State {
-                parent_is_properties: v.key == Some("properties"),
-                in_date: state.in_date || is_date,
-                physical: state.physical && v.phys == v.node,
-            })
         });
     }
 }

@@ -27,28 +27,43 @@ pub struct UseProblemSchema;
 
 impl Check for UseProblemSchema {
     fn check(&self, doc: &Document, sink: &mut Sink) {
-        let Some(root) = doc.root else { return };
-        walk(doc, root, None, true, |v| {
-            let responses = Place::visited(v, *v.state);
-            if v.key == Some("responses") && doc.is_object(v.node) {
-                for (code, response) in responses.children(doc) {
-                    if !code.is_some_and(|c| ERROR_CODE.test(c)) {
-                        continue;
-                    }
-                    let Some(content) = response.field(doc, "content") else {
-                        continue;
-                    };
-                    if doc.is_object(content.node)
-                        && !PROBLEM_TYPES
-                            .iter()
-                            .any(|t| doc.get(content.node, t).is_some())
-                    {
-                        sink.node(content.report(doc));
+        for response in &doc.shared(ErrorResponses::collect).0 {
+            let Some(content) = response.field(doc, "content") else {
+                continue;
+            };
+            if doc.is_object(content.node)
+                && !PROBLEM_TYPES
+                    .iter()
+                    .any(|t| doc.get(content.node, t).is_some())
+            {
+                sink.node(content.report(doc));
+            }
+        }
+    }
+}
+
+/// `$..[responses][?(@property && @property.match(/(4|5)\d\d/))]`: the 4xx/5xx children of every
+/// `responses` object at any depth of the resolved document, in walk order. Both problem-details
+/// rules of ADR 2.2 start there, so they are collected once per document.
+struct ErrorResponses(Vec<Place>);
+
+impl ErrorResponses {
+    fn collect(doc: &Document) -> Self {
+        let mut found = Vec::new();
+        if let Some(root) = doc.root {
+            walk(doc, root, None, true, |v| {
+                let here = Place::visited(v, *v.state);
+                if v.key == Some("responses") && doc.is_object(v.node) {
+                    for (code, response) in here.children(doc) {
+                        if code.is_some_and(|c| ERROR_CODE.test(c)) {
+                            found.push(response);
+                        }
                     }
                 }
-            }
-            Some(responses.physical())
-        });
+                Some(here.physical())
+            });
+        }
+        ErrorResponses(found)
     }
 }
 
@@ -117,28 +132,6 @@ impl Check for Rfc7807ProblemSchema {
     }
 }
 
-/// Where the walk of [`ProblemSchemaMembers`] is, relative to the official selector
-/// `$..[responses][?(4xx|5xx)].content[?(problem+json|problem+xml)]..schema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Stage {
-    Elsewhere,
-    /// The parent is a node under the key `responses`.
-    InResponses,
-    /// The parent is a 4xx/5xx response.
-    InErrorResponse,
-    /// The parent is the `content` of a 4xx/5xx response.
-    InContent,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct State {
-    stage: Stage,
-    /// Below a problem media type object of an error response: every `schema` is a target.
-    in_problem: bool,
-    /// The parent was reached without following a `$ref`.
-    physical: bool,
-}
-
 /// Every `schema` below a problem media type of a 4xx/5xx response must be an object whose
 /// `properties`, if present, is an object with `status`, `title` and `detail`. Official
 /// selector `$..[responses][?(@property && @property.match(/(4|5)\d\d/))].content[?(@property=="application/problem+json" || @property=="application/problem+xml")]..schema`
@@ -186,35 +179,29 @@ impl ProblemSchemaMembers {
 
 impl Check for ProblemSchemaMembers {
     fn check(&self, doc: &Document, sink: &mut Sink) {
-        let Some(root) = doc.root else { return };
-        let init = State {
-            stage: Stage::Elsewhere,
-            in_problem: false,
-            physical: true,
-        };
-        walk(doc, root, None, init, |v| {
-            let state = *v.state;
-            if state.in_problem && v.key == Some("schema") {
-                Self::inspect(doc, Place::visited(v, state.physical), sink);
-            }
-            let is_problem_media = state.stage == Stage::InContent
-                && v.key.is_some_and(|k| PROBLEM_TYPES.contains(&k));
-            let stage = if v.key == Some("responses") {
-                Stage::InResponses
-            } else if state.stage == Stage::InResponses && v.key.is_some_and(|k| ERROR_CODE.test(k))
-            {
-                Stage::InErrorResponse
-            } else if state.stage == Stage::InErrorResponse && v.key == Some("content") {
-                Stage::InContent
-            } else {
-                Stage::Elsewhere
+        for response in &doc.shared(ErrorResponses::collect).0 {
+            let Some(content) = response.field(doc, "content") else {
+                continue;
             };
-            Some(State {
-                stage,
-                in_problem: state.in_problem || is_problem_media,
-                physical: state.physical && v.phys == v.node,
-            })
-        });
+            for (media_type, media) in content.children(doc) {
+                let Some(media_type) = media_type.filter(|t| PROBLEM_TYPES.contains(t)) else {
+                    continue;
+                };
+                // `..schema`: every node under a key `schema` below the media type object.
+                walk(
+                    doc,
+                    media.phys,
+                    Some(media_type),
+                    media.parent_physical,
+                    |v| {
+                        if v.key == Some("schema") {
+                            Self::inspect(doc, Place::visited(v, *v.state), sink);
+                        }
+                        Some(*v.state && v.phys == v.node)
+                    },
+                );
+            }
+        }
     }
 }
 
