@@ -25,8 +25,36 @@ pub fn mark_thread_stack_deep() {
     DEEP_STACK.with(|d| d.set(true));
 }
 
-pub(crate) fn thread_stack_is_deep() -> bool {
-    DEEP_STACK.with(|d| d.get())
+/// Runs `f` with [`LINT_STACK_BYTES`] of stack: in place on a thread marked as having it, else
+/// on a scoped thread of that size, marked so that what `f` lints validates in place (inline if
+/// no thread can be started). A panic in `f` is resumed here.
+pub fn with_lint_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if DEEP_STACK.with(|d| d.get()) {
+        return f();
+    }
+    let mut f = Some(f);
+    let spawned = std::thread::scope(|scope| {
+        let run = || {
+            mark_thread_stack_deep();
+            f.take().map(|f| f())
+        };
+        match std::thread::Builder::new()
+            .name("lint".into())
+            .stack_size(LINT_STACK_BYTES)
+            .spawn_scoped(scope, run)
+        {
+            Ok(handle) => Some(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            ),
+            Err(_) => None,
+        }
+    });
+    match spawned.flatten() {
+        Some(r) => r,
+        None => (f.take().expect("not run"))(),
+    }
 }
 
 /// Finding severity, numbered as Spectral's JSON output does.

@@ -206,7 +206,8 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Lint(args) => on_deep_stack(move || lint(args)),
+        // One thread with the stack a lint needs: the documents' validations need none each.
+        Command::Lint(args) => adr_operator::lint::with_lint_stack(|| lint(args)),
         Command::Rules(args) => {
             let out = adr_operator::catalogue::render(
                 args.ruleset,
@@ -217,34 +218,6 @@ fn main() -> ExitCode {
         Command::Crd => print(&adr_operator::api::crd_yaml()),
         Command::Run(args) => run(*args),
         Command::Check(args) => adr_operator::check::main(args),
-    }
-}
-
-/// Runs `f` on one thread with the stack a lint needs (see `lint::mark_thread_stack_deep`), so
-/// the documents' validations need no thread each; in place if no thread can be started.
-fn on_deep_stack(f: impl FnOnce() -> ExitCode + Send + 'static) -> ExitCode {
-    let f = std::sync::Arc::new(std::sync::Mutex::new(Some(f)));
-    let run = {
-        let f = f.clone();
-        move || {
-            adr_operator::lint::mark_thread_stack_deep();
-            let f = f.lock().ok().and_then(|mut f| f.take());
-            f.map(|f| f())
-        }
-    };
-    let spawned = std::thread::Builder::new()
-        .name("lint".into())
-        .stack_size(adr_operator::lint::LINT_STACK_BYTES)
-        .spawn(run)
-        .ok()
-        .and_then(|handle| handle.join().ok().flatten());
-    match spawned {
-        Some(code) => code,
-        None => match f.lock().ok().and_then(|mut f| f.take()) {
-            Some(f) => f(),
-            // It ran and panicked (the panic was printed).
-            None => ExitCode::from(101),
-        },
     }
 }
 

@@ -12,22 +12,22 @@ pub(super) fn build(id: RulesetId, e: &mut Entries) {
 
     // spectral:oas rules the configuration switches on, all raised to error: the document's
     // validity (#/core/publish-openapi), servers (#/core/uri-version), trailing slashes.
-    for code in [
-        "oas3-schema",
-        "operation-operationId-unique",
-        "path-params",
-        "openapi-tags-uniqueness",
-        "oas3-valid-media-example",
-        "oas3-valid-schema-example",
-        "oas3-server-variables",
-    ] {
-        e.enable_oas(code, Error, publish);
-    }
-    e.enable_oas("oas3-api-servers", Error, Some("/core/uri-version"));
     e.enable_oas(
-        "path-keys-no-trailing-slash",
         Error,
-        Some("/core/no-trailing-slash"),
+        &[
+            ("oas3-schema", publish),
+            ("operation-operationId-unique", publish),
+            ("path-params", publish),
+            ("openapi-tags-uniqueness", publish),
+            ("oas3-valid-media-example", publish),
+            ("oas3-valid-schema-example", publish),
+            ("oas3-server-variables", publish),
+            ("oas3-api-servers", Some("/core/uri-version")),
+            (
+                "path-keys-no-trailing-slash",
+                Some("/core/no-trailing-slash"),
+            ),
+        ],
     );
 
     e.add("nlgov:openapi3", Error, "The OpenAPI Specification is versioned using a `major.minor.patch` versioning scheme. Use a version 3 OpenAPI Specification for documentation.", Some("/core/doc-openapi"), None, All, Box::new(OpenApiVersion::new(r"^3(.\d+){1,2}$")));

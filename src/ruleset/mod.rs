@@ -200,12 +200,20 @@ impl Entries {
         });
     }
 
-    /// Switches on the recommended `spectral:oas` rule `code` at `severity`.
-    fn enable_oas(&mut self, code: &str, severity: Severity, adr_rule: Option<&'static str>) {
-        let mut entry = spectral_oas::recommended_rule(code);
-        entry.severity = severity;
-        entry.adr_rule = adr_rule;
-        self.0.push(entry);
+    /// Switches on the recommended `spectral:oas` rules `picks` (code, ADR rule), in that order,
+    /// at `severity`.
+    fn enable_oas(&mut self, severity: Severity, picks: &[(&str, Option<&'static str>)]) {
+        let mut recommended = spectral_oas::recommended();
+        for &(code, adr_rule) in picks {
+            let at = recommended
+                .iter()
+                .position(|r| r.code == code)
+                .unwrap_or_else(|| panic!("{code} is not a recommended spectral:oas rule"));
+            let mut entry = recommended.swap_remove(at);
+            entry.severity = severity;
+            entry.adr_rule = adr_rule;
+            self.0.push(entry);
+        }
     }
 
     /// Every recommended `spectral:oas` rule at its default severity (`extends: spectral:oas`).

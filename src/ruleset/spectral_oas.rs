@@ -332,11 +332,3 @@ pub(super) fn recommended() -> Vec<RuleEntry> {
         ),
     ]
 }
-
-/// The recommended rule `code`, for a configuration that switches it on by name.
-pub(super) fn recommended_rule(code: &str) -> RuleEntry {
-    recommended()
-        .into_iter()
-        .find(|r| r.code == code)
-        .unwrap_or_else(|| panic!("{code} is not a recommended spectral:oas rule"))
-}

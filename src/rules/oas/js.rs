@@ -1,8 +1,25 @@
 //! JavaScript semantics the reference relies on: property order, `String()`/`JSON.stringify`
 //! printing, Spectral's path printing, `leven`, `encodeURI`, `String.prototype.replace` and a
-//! WHATWG `new URL()` validity check.
+//! WHATWG `new URL()` validity check, and the keys `in` finds on every object.
 
 use crate::document::{js_number, NodeId, Segment, Tree, Value};
+
+/// The keys every plain JavaScript object inherits from `Object.prototype`: `name in object`
+/// finds them on any object parsed from a document.
+pub const OBJECT_PROTOTYPE_KEYS: [&str; 12] = [
+    "constructor",
+    "__defineGetter__",
+    "__defineSetter__",
+    "hasOwnProperty",
+    "__lookupGetter__",
+    "__lookupSetter__",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toString",
+    "valueOf",
+    "__proto__",
+    "toLocaleString",
+];
 
 /// Whether `key` is an array index as JavaScript property ordering sees it: a canonical decimal
 /// integer below 2^32 - 1.

@@ -72,6 +72,7 @@ pub use valid_example::{
 pub use xml_attribute::NoDeprecatedXmlAttribute;
 
 use crate::document::{Document, NodeId};
+use crate::rules::Sink;
 
 /// Where the reference reports a finding on the value written at `raw` (a child of a node
 /// reached without following a `$ref`): at the resolved node, except for a `$ref` object with
@@ -83,6 +84,30 @@ fn report_node(doc: &Document, raw: NodeId) -> NodeId {
         raw
     } else {
         node
+    }
+}
+
+/// `oasDocumentSchema`: the unresolved document from `root` validated against `schema` with every
+/// error reported, each error turned into the reference's message at its physical path.
+fn validate_document(doc: &Document, root: NodeId, schema: &spec::Compiled, sink: &mut Sink) {
+    let messages = crate::lint::with_lint_stack(|| {
+        let mut v = ajv::Validator::new(
+            &schema.set,
+            doc,
+            ajv::Options {
+                all_errors: true,
+                resolve: false,
+                formats: true,
+                dialect: schema.dialect,
+            },
+        );
+        if v.validate(schema.root, root) {
+            return Vec::new();
+        }
+        messages::document_schema_messages(doc, &v.errors)
+    });
+    for m in messages {
+        sink.push(unresolved_report(doc, m.node, m.text));
     }
 }
 
@@ -103,34 +128,6 @@ fn unresolved_report(doc: &Document, node: NodeId, error: String) -> crate::rule
             error: Some(error),
             ..crate::rules::Report::default()
         },
-    }
-}
-
-/// Runs `f` with [`crate::lint::LINT_STACK_BYTES`] of stack: in place on a thread marked as
-/// having it, else on a scoped thread of that size (inline if no thread can be started).
-fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    if crate::lint::thread_stack_is_deep() {
-        return f();
-    }
-    let mut f = Some(f);
-    let spawned = std::thread::scope(|scope| {
-        let run = || f.take().map(|f| f());
-        match std::thread::Builder::new()
-            .name("oas-validate".into())
-            .stack_size(crate::lint::LINT_STACK_BYTES)
-            .spawn_scoped(scope, run)
-        {
-            Ok(handle) => Some(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            ),
-            Err(_) => None,
-        }
-    });
-    match spawned.flatten() {
-        Some(r) => r,
-        None => (f.take().expect("not run"))(),
     }
 }
 

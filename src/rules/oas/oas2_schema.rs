@@ -3,8 +3,6 @@
 //! Official rule: `given: $`, `resolved: false`, function `oasDocumentSchema`, message
 //! `{{error}}.`, formats `oas2`.
 
-use super::ajv::{Options, Validator};
-use super::messages::document_schema_messages;
 use super::spec;
 use crate::document::Document;
 use crate::rules::{Check, Sink};
@@ -31,25 +29,7 @@ impl Check for Oas2Schema {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let Some(root) = doc.root else { return };
         let schema = &*spec::OAS_2_0;
-        let reports = super::with_stack(|| {
-            let mut v = Validator::new(
-                &schema.set,
-                doc,
-                Options {
-                    all_errors: true,
-                    resolve: false,
-                    formats: true,
-                    dialect: schema.dialect,
-                },
-            );
-            if v.validate(schema.root, root) {
-                return Vec::new();
-            }
-            document_schema_messages(doc, &v.errors)
-        });
-        for m in reports {
-            sink.push(super::unresolved_report(doc, m.node, m.text));
-        }
+        super::validate_document(doc, root, schema, sink);
     }
 }
 

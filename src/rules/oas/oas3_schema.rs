@@ -1,7 +1,5 @@
 //! `oas3-schema` — the document must be a valid OpenAPI 3.x description (`/core/publish-openapi`).
 
-use super::ajv::{Options, Validator};
-use super::messages::document_schema_messages;
 use super::spec;
 use crate::document::Document;
 use crate::rules::{Check, Sink};
@@ -27,24 +25,6 @@ impl Check for Oas3Schema {
         } else {
             &*spec::OAS_3_0
         };
-        let reports = super::with_stack(|| {
-            let mut v = Validator::new(
-                &schema.set,
-                doc,
-                Options {
-                    all_errors: true,
-                    resolve: false,
-                    formats: true,
-                    dialect: schema.dialect,
-                },
-            );
-            if v.validate(schema.root, root) {
-                return Vec::new();
-            }
-            document_schema_messages(doc, &v.errors)
-        });
-        for m in reports {
-            sink.push(super::unresolved_report(doc, m.node, m.text));
-        }
+        super::validate_document(doc, root, schema, sink);
     }
 }

@@ -16,22 +16,6 @@ use crate::rules::{Check, Report, Sink};
 #[derive(Debug)]
 pub struct PathParams;
 
-/// Keys of `Object.prototype`, which JavaScript's `in` finds on every plain object.
-const PROTOTYPE_KEYS: [&str; 12] = [
-    "constructor",
-    "__defineGetter__",
-    "__defineSetter__",
-    "hasOwnProperty",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toString",
-    "valueOf",
-    "__proto__",
-    "toLocaleString",
-];
-
 /// A plain JavaScript object used as a map (insertion order, `in` sees the prototype).
 #[derive(Default, Clone)]
 struct JsMap<T> {
@@ -40,7 +24,8 @@ struct JsMap<T> {
 
 impl<T: Clone> JsMap<T> {
     fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k == key) || PROTOTYPE_KEYS.contains(&key)
+        self.entries.iter().any(|(k, _)| k == key)
+            || super::js::OBJECT_PROTOTYPE_KEYS.contains(&key)
     }
 
     fn set(&mut self, key: String, value: T) {

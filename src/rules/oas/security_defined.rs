@@ -9,26 +9,9 @@ pub(crate) const OPERATION_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// The properties every JavaScript object inherits from `Object.prototype`: the reference
-/// tests membership with `name in object`, so these names are always "defined".
-const OBJECT_PROTOTYPE: [&str; 12] = [
-    "constructor",
-    "__defineGetter__",
-    "__defineSetter__",
-    "hasOwnProperty",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toString",
-    "valueOf",
-    "__proto__",
-    "toLocaleString",
-];
-
 /// JavaScript's `name in object` on a plain object parsed from the document.
 fn js_in(doc: &Document, object: NodeId, name: &str) -> bool {
-    doc.tree.raw_get(object, name).is_some() || OBJECT_PROTOTYPE.contains(&name)
+    doc.tree.raw_get(object, name).is_some() || super::js::OBJECT_PROTOTYPE_KEYS.contains(&name)
 }
 
 /// Security requirements must name a defined security scheme, and their scopes must be defined

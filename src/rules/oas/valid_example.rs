@@ -419,6 +419,28 @@ fn instance_pointer(path: &[Segment]) -> String {
         .collect()
 }
 
+/// A schema whose example is checked has one of these (truthy): the rules' `given` filters.
+const TYPING_KEYWORDS: [&str; 6] = ["enum", "type", "format", "$ref", "properties", "items"];
+
+/// Validates every target with `validate`, on one validation stack; without targets no
+/// validation thread is started.
+fn validate_each<T: Send>(
+    doc: &Document,
+    sink: &mut Sink,
+    targets: Vec<T>,
+    validate: impl Fn(&mut Examples<'_>, T) + Sync,
+) {
+    if targets.is_empty() {
+        return;
+    }
+    crate::lint::with_lint_stack(|| {
+        let mut run = Examples::new(doc, sink);
+        for target in targets {
+            validate(&mut run, target);
+        }
+    });
+}
+
 impl Check for ValidMediaExample {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let mut targets: Vec<(NodeId, Relax)> = Vec::new();
@@ -441,15 +463,8 @@ impl Check for ValidMediaExample {
                 targets.push((node, relax));
             }
         });
-        if targets.is_empty() {
-            // No example to validate: no validation thread to start.
-            return;
-        }
-        super::with_stack(|| {
-            let mut run = Examples::new(doc, sink);
-            for (node, relax) in targets {
-                run.media(node, relax);
-            }
+        validate_each(doc, sink, targets, |run, (node, relax)| {
+            run.media(node, relax)
         });
     }
 }
@@ -466,22 +481,15 @@ impl Check for ValidSchemaExample {
                 return;
             }
             let has_value = has_key(doc, node, "example") || has_key(doc, node, "default");
-            let typed = ["enum", "type", "format", "$ref", "properties", "items"]
+            let typed = TYPING_KEYWORDS
                 .iter()
                 .any(|k| doc.tree.raw_get(node, k).is_some_and(|v| truthy(doc, v)));
             if has_value && typed && seen.insert(node) {
                 targets.push(node);
             }
         });
-        if targets.is_empty() {
-            // No example to validate: no validation thread to start.
-            return;
-        }
-        super::with_stack(|| {
-            let mut run = Examples::new(doc, sink);
-            for node in targets {
-                run.schema(node, &["example", "default"]);
-            }
+        validate_each(doc, sink, targets, |run, node| {
+            run.schema(node, &["example", "default"])
         });
     }
 }
@@ -500,15 +508,8 @@ impl Check for Oas2ValidMediaExample {
                 targets.push((node, relax));
             }
         });
-        if targets.is_empty() {
-            // No example to validate: no validation thread to start.
-            return;
-        }
-        super::with_stack(|| {
-            let mut run = Examples::new(doc, sink);
-            for (node, relax) in targets {
-                run.media_oas2(node, relax);
-            }
+        validate_each(doc, sink, targets, |run, (node, relax)| {
+            run.media_oas2(node, relax)
         });
     }
 }
@@ -526,23 +527,14 @@ impl Check for Oas2ValidSchemaExample {
                 return;
             }
             let has_value = FIELDS.iter().any(|f| has_key(doc, node, f));
-            let typed = ["enum", "type", "format", "$ref", "properties", "items"]
+            let typed = TYPING_KEYWORDS
                 .iter()
                 .any(|k| doc.tree.raw_get(node, k).is_some_and(|v| truthy(doc, v)));
             if has_value && typed && seen.insert(node) {
                 targets.push(node);
             }
         });
-        if targets.is_empty() {
-            // No example to validate: no validation thread to start.
-            return;
-        }
-        super::with_stack(|| {
-            let mut run = Examples::new(doc, sink);
-            for node in targets {
-                run.schema(node, &FIELDS);
-            }
-        });
+        validate_each(doc, sink, targets, |run, node| run.schema(node, &FIELDS));
     }
 }
 
