@@ -20,6 +20,11 @@ fn mean_micros(n: u32, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() -> Result<(), String> {
+    // On a thread with the lint stack, as the webhook and the CLI lint.
+    adr_operator::lint::with_lint_stack(run)
+}
+
+fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: rule_times FILE [RULESET] [N]")?;
     let id: RulesetId = args.next().as_deref().unwrap_or("adr-2.2.1").parse()?;

@@ -180,6 +180,12 @@ pub fn future_findings(doc: &Document, current: &[Finding], next: &Ruleset) -> V
 
 /// Lints a loaded document.
 pub fn lint(doc: &Document, ruleset: &Ruleset) -> Vec<Finding> {
+    // One deep-stack thread for the whole lint when the caller's thread is not marked, rather
+    // than one per validating rule.
+    with_lint_stack(|| lint_in_place(doc, ruleset))
+}
+
+fn lint_in_place(doc: &Document, ruleset: &Ruleset) -> Vec<Finding> {
     let mut findings = Vec::new();
     parser_findings(doc, &mut findings);
     ref_findings(doc, &mut findings);

@@ -5,7 +5,9 @@
 //! [`Document::get`](super::Document::get) and friends. Remote references are never fetched by
 //! the engine: they become `invalid-ref` findings, as they do when the reference runs offline.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 
 use super::tree::{FileId, NodeId, Segment, Tree, Value};
@@ -29,7 +31,7 @@ pub enum Target {
 /// The resolved target of every reference object.
 #[derive(Debug, Default)]
 pub struct Refs {
-    targets: HashMap<NodeId, Target>,
+    targets: FxHashMap<NodeId, Target>,
 }
 
 impl Refs {
@@ -68,8 +70,8 @@ struct Resolver<'a> {
     /// For each referenced file, the file the reference linter's resolver names as the source of
     /// errors found in it: the file that first referenced it, unless that was the root.
     stack_top: HashMap<FileId, Option<FileId>>,
-    crawled: HashSet<NodeId>,
-    in_progress: HashSet<NodeId>,
+    crawled: FxHashSet<NodeId>,
+    in_progress: FxHashSet<NodeId>,
 }
 
 /// Resolves every reference reachable from the root of `doc`, recording unresolvable ones in
@@ -84,8 +86,8 @@ pub fn resolve_all(doc: &mut Document, base_dir: &Path, limits: &Limits) {
         limits,
         files_by_path: HashMap::new(),
         stack_top: HashMap::new(),
-        crawled: HashSet::new(),
-        in_progress: HashSet::new(),
+        crawled: FxHashSet::default(),
+        in_progress: FxHashSet::default(),
     };
     let mut errors = r.crawl(root_file, root, 0);
     errors.extend(r.collapse_chains());

@@ -77,12 +77,7 @@ const CHECKPOINT: usize = 1024;
 impl SourceFile {
     pub fn new(name: String, text: String, syntax: Syntax) -> Self {
         let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| (i + 1) as u32),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let utf16_checkpoints = if text.is_ascii() {
             Vec::new()
         } else {

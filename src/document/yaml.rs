@@ -29,7 +29,9 @@
 //! differ from the specification in corner cases (keep chomping, trailing blank lines).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
@@ -164,7 +166,7 @@ struct Loader<'a> {
     /// Node of each anchor id (saphyr numbers anchors from 1), once complete.
     anchors: Vec<Option<NodeId>>,
     /// Root of each alias expansion → the anchored node it copies.
-    alias_origin: HashMap<NodeId, NodeId>,
+    alias_origin: FxHashMap<NodeId, NodeId>,
     alias_nodes: usize,
     alias_bytes: usize,
     /// End (body byte offset) of the latest event: block scalar headers are searched after it.
@@ -199,7 +201,7 @@ impl<'a> Loader<'a> {
             skip: 0,
             root: None,
             anchors: Vec::new(),
-            alias_origin: HashMap::new(),
+            alias_origin: FxHashMap::default(),
             alias_nodes: 0,
             alias_bytes: 0,
             last_end: 0,

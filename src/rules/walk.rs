@@ -6,7 +6,7 @@
 //! subtree entered through a reference needs visiting only once per (target, referencing key,
 //! rule state): the walk remembers those entries, which also ends every cycle.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::hash::Hash;
 
 use crate::document::{Document, NodeId, Slot, Value};
@@ -42,7 +42,7 @@ where
         parent: Option<NodeId>,
         state: S,
     }
-    let mut entered: HashSet<(NodeId, NodeId, S)> = HashSet::new();
+    let mut entered: FxHashSet<(NodeId, NodeId, S)> = FxHashSet::default();
     let mut stack = vec![Item {
         phys: start,
         parent: None,

@@ -9,7 +9,9 @@
 //! loaded [`Document`], read either physically (`resolve: false`, as `oas3-schema` sees the
 //! unresolved document) or through resolved `$ref`s.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
 use regress::Regex;
@@ -164,7 +166,7 @@ pub struct Kw {
     pub additional_properties: Option<SIdx>,
     pub dependencies: Option<Vec<(Box<str>, Dep)>>,
     pub properties: Option<Vec<(Box<str>, SIdx)>>,
-    pub pattern_properties: Option<Vec<(Arc<Regex>, SIdx)>>,
+    pub pattern_properties: Option<Vec<(KeyPattern, SIdx)>>,
     pub dependent_required: Option<Vec<(Box<str>, Names)>>,
     pub dependent_schemas: Option<Vec<(Box<str>, SIdx)>>,
     pub unevaluated_properties: Option<SIdx>,
@@ -177,6 +179,8 @@ pub struct Kw {
     /// `$ref` targets it does not inline because they contain a `$ref`): its `errorMessage`
     /// then takes the errors of the functions it calls too (their schema paths start at `#/`).
     pub fn_root: bool,
+    /// No keyword that can fail: `{}` (`ajv`'s `alwaysValidSchema`), set once compiled.
+    pub empty: bool,
 }
 
 /// An arena of compiled schemas.
@@ -195,13 +199,13 @@ impl SchemaSet {
     fn always_valid(&self, s: SIdx) -> bool {
         match &self.nodes[s as usize] {
             SNode::Bool(b) => *b,
-            SNode::Obj(kw) => kw.is_empty_schema(),
+            SNode::Obj(kw) => kw.empty,
         }
     }
 }
 
 impl Kw {
-    fn is_empty_schema(&self) -> bool {
+    pub fn is_empty_schema(&self) -> bool {
         !self.has_type
             && self.r#ref.is_none()
             && self.dynamic_ref.is_none()
@@ -215,6 +219,49 @@ impl Kw {
             && self.error_message.is_none()
             && self.groups == [false; 4]
     }
+}
+
+/// A `patternProperties` pattern. Most are a literal prefix (`^x-`, `^/`), tested on every key
+/// of every object, so those skip the regex engine.
+#[derive(Debug, Clone)]
+pub struct KeyPattern {
+    regex: Arc<Regex>,
+    prefix: Option<Box<str>>,
+}
+
+impl KeyPattern {
+    pub fn new(source: &str, regex: Arc<Regex>) -> Self {
+        KeyPattern {
+            regex,
+            prefix: literal_prefix(source),
+        }
+    }
+
+    fn matches(&self, key: &str) -> bool {
+        match &self.prefix {
+            Some(prefix) => key.starts_with(&**prefix),
+            None => self.regex.find(key).is_some(),
+        }
+    }
+}
+
+/// The text `source` matches at the start of a string when it is `^` and literal characters
+/// only (a `\/` is a literal `/`); `None` for any other pattern.
+fn literal_prefix(source: &str) -> Option<Box<str>> {
+    let rest = source.strip_prefix('^')?;
+    let mut prefix = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                '/' => prefix.push('/'),
+                _ => return None,
+            },
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/' => prefix.push(c),
+            _ => return None,
+        }
+    }
+    Some(prefix.into())
 }
 
 /// Compiles JavaScript regular-expression source with `flags` (`u` for the vendored schemas,
@@ -309,6 +356,33 @@ enum Inst<'a> {
     Key(&'a str),
 }
 
+/// A segment of the instance path while validating, borrowed from the document; an error
+/// copies the path out only when it is made.
+#[derive(Clone, Copy, PartialEq)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(u32),
+}
+
+impl Step<'_> {
+    fn to_segment(self) -> Segment {
+        match self {
+            Step::Key(k) => Segment::Key(k.into()),
+            Step::Index(i) => Segment::Index(i),
+        }
+    }
+}
+
+/// Whether a recorded error path equals the path being validated.
+fn same_path(recorded: &[Segment], steps: &[Step<'_>]) -> bool {
+    recorded.len() == steps.len()
+        && recorded.iter().zip(steps).all(|(r, s)| match (r, s) {
+            (Segment::Key(a), Step::Key(b)) => **a == **b,
+            (Segment::Index(a), Step::Index(b)) => a == b,
+            _ => false,
+        })
+}
+
 /// A view of an instance's value.
 #[derive(Clone, Copy)]
 enum View<'a> {
@@ -366,16 +440,18 @@ pub struct Validator<'a> {
     doc: &'a Document,
     opts: Options,
     pub errors: Vec<AjvError>,
-    path: Vec<Segment>,
+    path: Vec<Step<'a>>,
     nodes: Vec<NodeId>,
     ref_depth: u32,
     dyn_anchors: Vec<(&'a str, SIdx)>,
-    memo: HashSet<(SIdx, NodeId)>,
+    memo: FxHashSet<(SIdx, NodeId)>,
     /// Inside `anyOf`/`oneOf` branches, `not`, `if`, `contains` or `propertyNames`: an error
     /// does not end the validation (`ajv`'s `compositeRule`).
     composite: bool,
     /// Without `allErrors`, an error outside composite keywords ends the whole validation.
     halted: bool,
+    /// Only the verdict is wanted ([`Validator::is_valid`]): no error is recorded.
+    quiet: bool,
     /// A property of one object instance that validation treats as absent (the reference
     /// deletes a Swagger 2.0 schema's boolean `required` before `ajv` sees it). Only the
     /// keywords that look properties up by name (`properties`, `required`, `dependencies`)
@@ -394,11 +470,26 @@ impl<'a> Validator<'a> {
             nodes: Vec::new(),
             ref_depth: 0,
             dyn_anchors: Vec::new(),
-            memo: HashSet::new(),
+            memo: FxHashSet::default(),
             composite: false,
             halted: false,
+            quiet: false,
             hide: None,
         }
+    }
+
+    /// Whether `node` is valid against schema `root`, without recording errors and stopping at
+    /// the first failure whatever `allErrors` says: most documents and examples are valid, and
+    /// on those this is all the work there is. Valid (schema, instance) pairs it memoised stay
+    /// valid for a later [`Validator::validate`].
+    pub fn is_valid(&mut self, root: SIdx, node: NodeId) -> bool {
+        let all_errors = self.opts.all_errors;
+        self.opts.all_errors = false;
+        self.quiet = true;
+        let valid = self.validate(root, node);
+        self.quiet = false;
+        self.opts.all_errors = all_errors;
+        valid
     }
 
     /// Validates `node` against schema `root`; the errors are in `self.errors`.
@@ -449,7 +540,7 @@ impl<'a> Validator<'a> {
     }
 
     fn error(&mut self, schema: SIdx, keyword: &'static str, message: String, params: Params) {
-        if self.halted {
+        if self.halted || self.quiet {
             return;
         }
         if !self.opts.all_errors && !self.composite {
@@ -458,7 +549,7 @@ impl<'a> Validator<'a> {
         let node = self.current_node();
         self.errors.push(AjvError {
             keyword,
-            path: self.path.clone(),
+            path: self.path.iter().map(|s| s.to_segment()).collect(),
             node,
             message,
             params,
@@ -472,7 +563,7 @@ impl<'a> Validator<'a> {
     fn eval_child(
         &mut self,
         s: SIdx,
-        seg: Segment,
+        seg: Step<'a>,
         child: NodeId,
         track: bool,
     ) -> (bool, Evaluated<'a>) {
@@ -968,7 +1059,7 @@ impl<'a> Validator<'a> {
         if let Some(tuple) = tuple {
             for (i, &sub) in tuple.iter().enumerate() {
                 if i < items.len() {
-                    let (v, _) = self.eval_child(sub, Segment::Index(i as u32), items[i], false);
+                    let (v, _) = self.eval_child(sub, Step::Index(i as u32), items[i], false);
                     valid &= v;
                     if !valid && !all {
                         return false;
@@ -998,7 +1089,7 @@ impl<'a> Validator<'a> {
                 }
             } else if !self.set.always_valid(rest) {
                 for (i, &item) in items.iter().enumerate().skip(from) {
-                    let (v, _) = self.eval_child(rest, Segment::Index(i as u32), item, false);
+                    let (v, _) = self.eval_child(rest, Step::Index(i as u32), item, false);
                     valid &= v;
                     if !valid && !all {
                         return false;
@@ -1019,7 +1110,7 @@ impl<'a> Validator<'a> {
                 for (i, &item) in items.iter().enumerate() {
                     let saved = self.composite;
                     self.composite = true;
-                    let (v, _) = self.eval_child(contains, Segment::Index(i as u32), item, false);
+                    let (v, _) = self.eval_child(contains, Step::Index(i as u32), item, false);
                     self.composite = saved;
                     if v {
                         count += 1.0;
@@ -1129,8 +1220,14 @@ impl<'a> Validator<'a> {
     ) -> (bool, Evaluated<'a>) {
         let all = self.opts.all_errors;
         let mut valid = true;
-        let entries = js::ordered(raw_entries);
-        let count = entries.len() as f64;
+        // The entries in JavaScript's key order, borrowed from the document.
+        let order = js::key_order(raw_entries);
+        let entries = || {
+            (0..raw_entries.len())
+                .map(|i| order.as_ref().map_or(i, |o| o[i]))
+                .map(|i| &raw_entries[i])
+        };
+        let count = raw_entries.len() as f64;
         let current = self.current_node();
         let hidden = self
             .hide
@@ -1197,8 +1294,7 @@ impl<'a> Validator<'a> {
         }
         if let Some(names) = kw.property_names {
             if !self.set.always_valid(names) {
-                for (key, _) in entries.iter() {
-                    let key: &'a str = raw_key(raw_entries, key);
+                for (key, _) in entries() {
                     let (v, _) = self.eval_composite(names, Inst::Key(key), false);
                     if !v {
                         self.error(
@@ -1216,7 +1312,7 @@ impl<'a> Validator<'a> {
             ev.all = true;
             if !self.set.always_valid(additional) {
                 let is_false = matches!(self.set.nodes[additional as usize], SNode::Bool(false));
-                for (key, child) in entries.iter() {
+                for (key, child) in entries() {
                     let defined = kw
                         .properties
                         .as_ref()
@@ -1224,7 +1320,7 @@ impl<'a> Validator<'a> {
                         || kw
                             .pattern_properties
                             .as_ref()
-                            .is_some_and(|p| p.iter().any(|(r, _)| r.find(key).is_some()));
+                            .is_some_and(|p| p.iter().any(|(r, _)| r.matches(key)));
                     if defined {
                         continue;
                     }
@@ -1241,8 +1337,7 @@ impl<'a> Validator<'a> {
                         );
                         fail!();
                     } else {
-                        let (v, _) =
-                            self.eval_child(additional, Segment::Key(key.clone()), *child, false);
+                        let (v, _) = self.eval_child(additional, Step::Key(key), *child, false);
                         if !v {
                             fail!();
                         }
@@ -1291,15 +1386,15 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some(props) = &kw.properties {
-            if !ev.all {
+            // Evaluated keys matter only to an `unevaluatedProperties` that tracks them.
+            if track && !ev.all {
                 ev.keys.extend(props.iter().map(|(n, _)| &**n));
             }
             for (name, sub) in props {
-                if self.set.always_valid(*sub) {
-                    continue;
-                }
-                if let Some(child) = get(name) {
-                    let (v, _) = self.eval_child(*sub, Segment::Key(name.clone()), child, false);
+                // The instance's keys first: they are few and at hand, the schema is not.
+                let Some(child) = get(name) else { continue };
+                if !self.set.always_valid(*sub) {
+                    let (v, _) = self.eval_child(*sub, Step::Key(name), child, false);
                     if !v {
                         fail!();
                     }
@@ -1311,17 +1406,17 @@ impl<'a> Validator<'a> {
                 || self.opts.dialect == Dialect::Draft2020 && kw.additional_properties.is_none());
             for (regex, sub) in patterns {
                 let mut pattern_valid = true;
-                for (key, child) in entries.iter() {
-                    if regex.find(key).is_none() {
+                for (key, child) in entries() {
+                    if !regex.matches(key) {
                         continue;
                     }
-                    if !ev.all {
-                        ev.keys.push(raw_key(raw_entries, key));
+                    if track && !ev.all {
+                        ev.keys.push(key);
                     }
                     if self.set.always_valid(*sub) {
                         continue;
                     }
-                    let (v, _) = self.eval_child(*sub, Segment::Key(key.clone()), *child, false);
+                    let (v, _) = self.eval_child(*sub, Step::Key(key), *child, false);
                     if !v {
                         pattern_valid = false;
                         if break_on_fail {
@@ -1377,7 +1472,7 @@ impl<'a> Validator<'a> {
             if let Some(uneval) = kw.unevaluated_properties {
                 let is_false = matches!(self.set.nodes[uneval as usize], SNode::Bool(false));
                 if !ev.all && !self.set.always_valid(uneval) {
-                    for (key, child) in entries.iter() {
+                    for (key, child) in entries() {
                         if ev.has(key) {
                             continue;
                         }
@@ -1390,8 +1485,7 @@ impl<'a> Validator<'a> {
                             );
                             fail!();
                         } else {
-                            let (v, _) =
-                                self.eval_child(uneval, Segment::Key(key.clone()), *child, false);
+                            let (v, _) = self.eval_child(uneval, Step::Key(key), *child, false);
                             if !v {
                                 fail!();
                             }
@@ -1418,7 +1512,7 @@ impl<'a> Validator<'a> {
                     && e.keyword == &**keyword
                     && e.schema == s
                     && e.ref_depth == depth
-                    && e.path == self.path
+                    && same_path(&e.path, &self.path)
                 {
                     e.used = true;
                     matched = true;
@@ -1439,7 +1533,7 @@ impl<'a> Validator<'a> {
                         if !e.used
                             && e.keyword != "errorMessage"
                             && e.path.len() > n
-                            && e.path[..n] == self.path[..]
+                            && same_path(&e.path[..n], &self.path)
                             && matches!(&e.path[n], Segment::Key(k) if **k == **name)
                         {
                             e.used = true;
@@ -1461,7 +1555,8 @@ impl<'a> Validator<'a> {
                 if !e.used
                     && e.keyword != "errorMessage"
                     && (fn_root || e.ref_depth == depth)
-                    && e.path.starts_with(path)
+                    && e.path.len() >= path.len()
+                    && same_path(&e.path[..path.len()], path)
                 {
                     e.used = true;
                     matched = true;
@@ -1559,9 +1654,27 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// The `&'a str` of a key of `entries` (the ordered copy holds clones).
-fn raw_key<'a>(raw: &'a [(Box<str>, NodeId)], key: &str) -> &'a str {
-    raw.iter()
-        .find(|(k, _)| &**k == key)
-        .map_or("", |(k, _)| &**k)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_prefix_patterns_match_as_their_regex() {
+        let keys = ["x-a", "X-a", "x", "/pets", "pets", "$ref", "", "x-", "ax-"];
+        for source in ["^x-", "^\\/", "^/", "^", "^\\$ref$", "^[1-5]", "x-", "^x-$"] {
+            let regex = Arc::new(js_regex(source, "u").expect("compiles"));
+            let pattern = KeyPattern::new(source, Arc::clone(&regex));
+            for key in keys {
+                assert_eq!(
+                    pattern.matches(key),
+                    regex.find(key).is_some(),
+                    "{source} on {key:?}"
+                );
+            }
+        }
+        assert_eq!(literal_prefix("^x-").as_deref(), Some("x-"));
+        assert_eq!(literal_prefix("^\\/").as_deref(), Some("/"));
+        assert_eq!(literal_prefix("^\\$ref$"), None);
+        assert_eq!(literal_prefix("x-"), None);
+    }
 }

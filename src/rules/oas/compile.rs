@@ -2,11 +2,15 @@
 //! `$ref` URI, once per process) and schema objects of the linted document (once per node).
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use regress::Regex;
 
-use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
+use super::ajv::{
+    js_regex, Dep, Dialect, ErrorMessage, JType, KeyPattern, Kw, SIdx, SNode, SchemaSet,
+};
 use super::formats::Format;
 use crate::document::{Document, Limits, NodeId, SourceFile, Syntax, Target, Tree, Value};
 
@@ -356,7 +360,7 @@ fn compile_object<'s, C: Compiler<'s>>(
     if let Some(Src::Obj(patterns)) = get("patternProperties").map(|v| c.read(v)) {
         let mut list = Vec::with_capacity(patterns.len());
         for (pattern, sub) in patterns {
-            let regex = c.regex(pattern)?;
+            let regex = KeyPattern::new(pattern, c.regex(pattern)?);
             list.push((regex, c.sub(sub, relax)?));
         }
         kw.pattern_properties = Some(list);
@@ -415,6 +419,7 @@ fn compile_object<'s, C: Compiler<'s>>(
             _ => {}
         }
     }
+    kw.empty = kw.is_empty_schema();
     Ok(kw)
 }
 
@@ -484,7 +489,7 @@ impl Vendored {
 /// Compiles vendored schema documents (all `ajv` 2020 or draft-04 semantics).
 pub struct StaticCompiler {
     vendored: &'static Vendored,
-    memo: HashMap<NodeId, SIdx>,
+    memo: FxHashMap<NodeId, SIdx>,
     ref_targets: Vec<SIdx>,
     /// `$ref` targets `ajv` compiles into functions of their own (see [`has_ref`]).
     fn_roots: Vec<SIdx>,
@@ -505,7 +510,7 @@ impl StaticCompiler {
     pub fn new(dialect: Dialect, vendored: &'static Vendored) -> Self {
         StaticCompiler {
             vendored,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
             ref_targets: Vec::new(),
             fn_roots: Vec::new(),
             set: SchemaSet::default(),
@@ -759,7 +764,7 @@ pub struct DocCompiler<'d> {
     doc: &'d Document,
     pub set: SchemaSet,
     dialect: Dialect,
-    memo: HashMap<(NodeId, Relax), Result<SIdx, Fail>>,
+    memo: FxHashMap<(NodeId, Relax), Result<SIdx, Fail>>,
     stack: Vec<NodeId>,
     regexes: HashMap<Box<str>, Result<Arc<Regex>, Fail>>,
     /// `x-nullable: true` means `nullable: true` (Swagger 2.0).
@@ -772,7 +777,7 @@ impl<'d> DocCompiler<'d> {
             doc,
             set: SchemaSet::default(),
             dialect,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
             stack: Vec::new(),
             regexes: HashMap::new(),
             x_nullable: false,

@@ -34,24 +34,27 @@ pub fn is_array_index(key: &str) -> bool {
     key.parse::<u64>().is_ok_and(|n| n < 4_294_967_295)
 }
 
+/// The positions of `entries` in JavaScript's key order (`Object.keys`: array-index keys
+/// first, ascending, then the others in insertion order); `None` when that is their order.
+pub fn key_order(entries: &[(Box<str>, NodeId)]) -> Option<Vec<usize>> {
+    if !entries.iter().any(|(k, _)| is_array_index(k)) {
+        return None;
+    }
+    let (mut index, other): (Vec<usize>, Vec<usize>) =
+        (0..entries.len()).partition(|&i| is_array_index(&entries[i].0));
+    index.sort_by_key(|&i| entries[i].0.parse::<u64>().unwrap_or(0));
+    index.extend(other);
+    Some(index)
+}
+
 /// The entries of an object in JavaScript property order (`Object.keys`, `for…in`): array-index
 /// keys first in ascending numeric order, then the other keys in insertion order. The parser has
 /// already merged duplicate keys the way JavaScript object construction does.
 pub fn ordered(entries: &[(Box<str>, NodeId)]) -> std::borrow::Cow<'_, [(Box<str>, NodeId)]> {
-    let n_index = entries.iter().filter(|(k, _)| is_array_index(k)).count();
-    if n_index == 0 {
-        return std::borrow::Cow::Borrowed(entries);
+    match key_order(entries) {
+        None => std::borrow::Cow::Borrowed(entries),
+        Some(order) => order.into_iter().map(|i| entries[i].clone()).collect(),
     }
-    let mut index: Vec<(Box<str>, NodeId)> = entries
-        .iter()
-        .filter(|(k, _)| is_array_index(k))
-        .cloned()
-        .collect();
-    if n_index > 1 {
-        index.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(0));
-    }
-    index.extend(entries.iter().filter(|(k, _)| !is_array_index(k)).cloned());
-    std::borrow::Cow::Owned(index)
 }
 
 /// `JSON.stringify` of a number (non-finite numbers print as `null`).

@@ -101,7 +101,7 @@ fn validate_document(doc: &Document, root: NodeId, schema: &spec::Compiled, sink
                 dialect: schema.dialect,
             },
         );
-        if v.validate(schema.root, root) {
+        if v.is_valid(schema.root, root) || v.validate(schema.root, root) {
             return Vec::new();
         }
         messages::document_schema_messages(doc, &v.errors)

@@ -304,7 +304,7 @@ impl<'d> Examples<'d> {
                 dialect: self.dialect,
             },
         );
-        if v.validate(root, value) {
+        if v.is_valid(root, value) || v.validate(root, value) {
             return;
         }
         let mut errors = std::mem::take(&mut v.errors);
