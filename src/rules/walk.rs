@@ -2,9 +2,10 @@
 //! starts with `$..` (JSONPath recursive descent on the resolved document).
 //!
 //! The resolved document is a graph: a component referenced from ten places is seen ten times,
-//! and recursive schemas are cycles. Reports are reduced to physical locations afterwards, so a
-//! subtree entered through a reference needs visiting only once per (target, referencing key,
-//! rule state): the walk remembers those entries, which also ends every cycle.
+//! and recursive schemas are cycles. Reports are reduced to physical locations afterwards, so
+//! the target of a reference is visited once per reference (its key differs), but its subtree
+//! only once per state the target's visit hands down: below the target, every visit would be
+//! the same. The walk remembers those (target, state) pairs, which also ends every cycle.
 
 use rustc_hash::FxHashSet;
 use std::hash::Hash;
@@ -42,7 +43,7 @@ where
         parent: Option<NodeId>,
         state: S,
     }
-    let mut entered: FxHashSet<(NodeId, NodeId, S)> = FxHashSet::default();
+    let mut entered: FxHashSet<(NodeId, S)> = FxHashSet::default();
     let mut stack = vec![Item {
         phys: start,
         parent: None,
@@ -56,9 +57,6 @@ where
     }) = stack.pop()
     {
         let node = doc.resolve(phys);
-        if node != phys && !entered.insert((node, phys, state.clone())) {
-            continue;
-        }
         // The key/index under which `phys` hangs in the (resolved) parent.
         let (k, index) = match (parent, tree.node(phys).slot) {
             (Some(p), Slot::Index(i)) => match tree.value(p) {
@@ -77,6 +75,9 @@ where
         }) else {
             continue;
         };
+        if node != phys && !entered.insert((node, child_state.clone())) {
+            continue;
+        }
         match tree.value(node) {
             Value::Object(entries) => {
                 for (_, child) in entries.iter().rev() {
