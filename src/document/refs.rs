@@ -32,15 +32,28 @@ pub enum Target {
 #[derive(Debug, Default)]
 pub struct Refs {
     targets: FxHashMap<NodeId, Target>,
+    /// One bit per node id, set for the keys of `targets`: every rule asks about every node it
+    /// passes, and almost none is a reference object.
+    is_ref: Vec<u64>,
 }
 
 impl Refs {
     /// The target of `id` if it is a reference object.
     pub fn target(&self, id: NodeId) -> Option<Target> {
-        if self.targets.is_empty() {
+        let word = self.is_ref.get(id as usize / 64)?;
+        if word & (1 << (id % 64)) == 0 {
             return None;
         }
         self.targets.get(&id).copied()
+    }
+
+    fn insert(&mut self, id: NodeId, target: Target) {
+        let word = id as usize / 64;
+        if self.is_ref.len() <= word {
+            self.is_ref.resize(word + 1, 0);
+        }
+        self.is_ref[word] |= 1 << (id % 64);
+        self.targets.insert(id, target);
     }
 
     pub fn len(&self) -> usize {
@@ -122,7 +135,7 @@ impl Resolver<'_> {
             }
             if let Some((_, reference)) = ref_string(&self.doc.tree, id) {
                 if self.doc.refs.targets.len() >= self.limits.max_refs {
-                    self.doc.refs.targets.insert(id, Target::Unreachable);
+                    self.doc.refs.insert(id, Target::Unreachable);
                     continue;
                 }
                 let (source, fragment) = split_ref(reference);
@@ -132,7 +145,7 @@ impl Resolver<'_> {
                 }
                 match self.lookup(file, &fragment) {
                     Ok(target) => {
-                        self.doc.refs.targets.insert(id, Target::Node(target));
+                        self.doc.refs.insert(id, Target::Node(target));
                         // The root is crawled whole, in document order; in other files only
                         // what is referenced is crawled, following local pointers as found.
                         if file != self.doc.root_file {
@@ -140,10 +153,7 @@ impl Resolver<'_> {
                         }
                     }
                     Err(closest) => {
-                        self.doc
-                            .refs
-                            .targets
-                            .insert(id, Target::Missing { closest });
+                        self.doc.refs.insert(id, Target::Missing { closest });
                         local_missing.push(RefError {
                             source: self.stack_top.get(&file).copied().flatten(),
                             path: self.doc.tree.path(id),
@@ -182,7 +192,7 @@ impl Resolver<'_> {
         let target_file = match self.file_for(file, &source) {
             Ok(f) => f,
             Err(message) => {
-                self.doc.refs.targets.insert(id, Target::Unreachable);
+                self.doc.refs.insert(id, Target::Unreachable);
                 errors.push(RefError {
                     source: (file != self.doc.root_file).then_some(file),
                     path: self.doc.tree.path(id),
@@ -193,17 +203,14 @@ impl Resolver<'_> {
         };
         match self.lookup(target_file, &fragment) {
             Ok(target) => {
-                self.doc.refs.targets.insert(id, Target::Node(target));
+                self.doc.refs.insert(id, Target::Node(target));
                 if depth < self.limits.max_files && !self.crawled.contains(&target) {
                     let nested = self.crawl(target_file, target, depth + 1);
                     errors.extend(nested);
                 }
             }
             Err(closest) => {
-                self.doc
-                    .refs
-                    .targets
-                    .insert(id, Target::Missing { closest });
+                self.doc.refs.insert(id, Target::Missing { closest });
                 let path = Path::new(&self.doc.tree.file(target_file).name);
                 errors.push(RefError {
                     source: self.stack_top.get(&target_file).copied().flatten(),
@@ -289,7 +296,7 @@ impl Resolver<'_> {
                     message: format!("reference chain longer than {MAX_CHAIN} hops"),
                 });
             }
-            self.doc.refs.targets.insert(id, Target::Node(t));
+            self.doc.refs.insert(id, Target::Node(t));
         }
         errors
     }
