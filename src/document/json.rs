@@ -20,7 +20,9 @@ pub fn parse(
     let syntax = tree.file(file).syntax;
     let result = {
         let mut p = Parser {
+            text: &text,
             bytes: text.as_bytes(),
+            key_spans: Vec::new(),
             pos: 0,
             tree,
             file,
@@ -36,7 +38,11 @@ pub fn parse(
 }
 
 struct Parser<'a> {
+    /// The text (valid UTF-8 already: a string run between ASCII delimiters is a `str` slice).
+    text: &'a str,
     bytes: &'a [u8],
+    /// The key spans of the objects being parsed, innermost last (one buffer for all).
+    key_spans: Vec<(u32, u32)>,
     pos: usize,
     tree: &'a mut Tree,
     file: FileId,
@@ -46,7 +52,7 @@ struct Parser<'a> {
     depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn document(&mut self) -> Result<NodeId, LoadError> {
         if self.bytes.starts_with(b"\xEF\xBB\xBF") {
             self.pos = 3;
@@ -82,7 +88,7 @@ impl Parser<'_> {
             Some(b'[') => self.enter(|p| p.array(start, key_end)),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(self.leaf(Value::String(s.into()), start))
+                Ok(self.leaf(Value::String(s), start))
             }
             Some(b't') => self.literal("true", Value::Bool(true), start),
             Some(b'f') => self.literal("false", Value::Bool(false), start),
@@ -157,19 +163,36 @@ impl Parser<'_> {
         Ok(self.leaf(Value::Number(n), start))
     }
 
-    fn string(&mut self) -> Result<String, LoadError> {
+    fn string(&mut self) -> Result<Box<str>, LoadError> {
         self.pos += 1; // opening quote
+        let run = self.run();
+        if self.bytes.get(self.pos) == Some(&b'"') && run.len() <= self.limits.max_string_bytes {
+            // No escape: one allocation of the right size.
+            self.pos += 1;
+            return Ok(run.into());
+        }
+        self.pos -= run.len();
+        self.escaped_string().map(String::into_boxed_str)
+    }
+
+    /// The characters from here to the next `"`, `\\` or control character.
+    fn run(&mut self) -> &'a str {
+        let run_start = self.pos;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        // Both ends are at ASCII bytes or the text's end, so char boundaries.
+        self.text.get(run_start..self.pos).unwrap_or_default()
+    }
+
+    fn escaped_string(&mut self) -> Result<String, LoadError> {
         let mut out = String::new();
         loop {
             let run_start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            let run = std::str::from_utf8(&self.bytes[run_start..self.pos])
-                .map_err(|_| self.syntax_error("invalid UTF-8 in string"))?;
+            let run = self.run();
             out.push_str(run);
             if out.len() > self.limits.max_string_bytes {
                 return Err(LoadError::StringTooLong {
@@ -246,7 +269,7 @@ impl Parser<'_> {
     fn object(&mut self, open: u32, key_end: Option<u32>) -> Result<NodeId, LoadError> {
         self.pos += 1;
         let mut entries: Vec<(Box<str>, NodeId)> = Vec::new();
-        let mut key_spans: Vec<(u32, u32)> = Vec::new();
+        let spans_from = self.key_spans.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -266,8 +289,8 @@ impl Parser<'_> {
                 self.pos += 1;
                 self.skip_ws();
                 let v = self.value(Some(kend))?;
-                entries.push((key.into(), v));
-                key_spans.push((kstart, kend));
+                entries.push((key, v));
+                self.key_spans.push((kstart, kend));
                 self.skip_ws();
                 match self.bytes.get(self.pos) {
                     Some(b',') => self.pos += 1,
@@ -279,7 +302,8 @@ impl Parser<'_> {
                 }
             }
         }
-        let duplicates = merge_duplicates(&mut entries, &key_spans);
+        let duplicates = merge_duplicates(&mut entries, &self.key_spans[spans_from..]);
+        self.key_spans.truncate(spans_from);
         let close_end = self.pos as u32;
         let end = match (self.syntax, entries.last()) {
             (Syntax::Yaml, Some((_, last))) => self.tree.node(*last).end,

@@ -254,16 +254,19 @@ impl Tree {
 
     /// Records `parent` as the physical parent of each of its children.
     pub fn adopt(&mut self, parent: NodeId) {
-        let children: Vec<NodeId> = match &self.nodes[parent as usize].value {
-            Value::Array(items) => items.clone(),
-            Value::Object(entries) => entries.iter().map(|(_, v)| *v).collect(),
-            _ => return,
-        };
-        for (i, child) in children.into_iter().enumerate() {
+        // The value is moved out while its children are updated (no copy of the child list).
+        let value = std::mem::replace(&mut self.nodes[parent as usize].value, Value::Null);
+        let mut set = |i: usize, child: NodeId| {
             let node = &mut self.nodes[child as usize];
             node.parent = Some(parent);
             node.slot = Slot::Index(i as u32);
+        };
+        match &value {
+            Value::Array(items) => items.iter().enumerate().for_each(|(i, c)| set(i, *c)),
+            Value::Object(entries) => entries.iter().enumerate().for_each(|(i, e)| set(i, e.1)),
+            _ => {}
         }
+        self.nodes[parent as usize].value = value;
     }
 
     pub fn node(&self, id: NodeId) -> &Node {

@@ -83,7 +83,7 @@ impl Format {
             Format::DateTime => date_time(s),
             Format::Duration => test(&DURATION, s),
             Format::Uri => uri(s),
-            Format::UriReference => test(&URI_REFERENCE, s),
+            Format::UriReference => uri_reference(s),
             Format::UriTemplate => test(&URI_TEMPLATE, s),
             Format::Url => test(&URL, s),
             Format::Email => test(&EMAIL, s),
@@ -251,6 +251,37 @@ fn date_time(s: &str) -> bool {
     parts.len() == 2 && date(parts[0]) && time(parts[1])
 }
 
+fn uri_reference(s: &str) -> bool {
+    match s.strip_prefix('#') {
+        Some(fragment) => uri_fragment(fragment),
+        None => test(&URI_REFERENCE, s),
+    }
+}
+
+/// What `URI_REFERENCE` accepts after a leading `#` (nothing before a `#` can start with one):
+/// the characters `[a-z0-9\-._~!$&'"()*+,;=:@/?]` (any case) and `%` escapes. Local `$ref`s
+/// are most of the strings this format sees, and the regex engine backtracks through the
+/// whole pattern for each.
+fn uri_fragment(fragment: &str) -> bool {
+    let b = fragment.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+                {
+                    return false;
+                }
+                i += 3;
+            }
+            c if c.is_ascii_alphanumeric() || b"-._~!$&'\"()*+,;=:@/?".contains(&c) => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
 fn uri(s: &str) -> bool {
     (s.contains('/') || s.contains(':')) && test(&URI_RE, s)
 }
@@ -267,6 +298,26 @@ fn regex(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uri_reference_fragments_as_the_regex() {
+        for s in [
+            "#",
+            "#/components/schemas/Pet",
+            "#/paths/~1pets~1{id}",
+            "#/a%2Fb",
+            "#/a%2",
+            "#/a%zz",
+            "#/ä",
+            "#a#b",
+            "#/a b",
+            "#/A-Z._~!$&'\"()*+,;=:@/?",
+            "#/a\\b",
+            "#/a[0]",
+        ] {
+            assert_eq!(uri_reference(s), test(&URI_REFERENCE, s), "{s:?}");
+        }
+    }
 
     #[test]
     fn formats_as_ajv_formats() {
