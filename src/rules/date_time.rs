@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use super::pattern::JsPattern;
+use super::selections::Selections;
 use super::walk::{report_node, walk, Place};
 use super::{Check, Sink};
 use crate::document::{Document, Value};
@@ -28,28 +29,8 @@ fn is_date_name(key: &str) -> bool {
 /// Calls `each` with every `properties` node of the resolved document (`$..properties`, any
 /// depth; also keys named `properties` that are not schema keywords, as the reference does).
 fn properties_nodes(doc: &Document, mut each: impl FnMut(Place)) {
-    for &place in &doc.shared(PropertiesMaps::collect).0 {
+    for &place in &doc.shared(Selections::collect).properties {
         each(place);
-    }
-}
-
-/// Every node under a key `properties` in the resolved document (`$..properties`), in walk order:
-/// three of the date rules start from them, so they are collected once per document.
-struct PropertiesMaps(Vec<Place>);
-
-impl PropertiesMaps {
-    fn collect(doc: &Document) -> Self {
-        let mut found = Vec::new();
-        if let Some(root) = doc.root {
-            walk(doc, root, None, true, |v| {
-                let place = Place::visited(v, *v.state);
-                if v.key == Some("properties") {
-                    found.push(place);
-                }
-                Some(place.physical())
-            });
-        }
-        PropertiesMaps(found)
     }
 }
 

@@ -1,14 +1,15 @@
 //! `nlgov:problem-invalid-input` — `/core/error-handling/invalid-input`: operations that take
 //! input can answer 400.
 
-use super::walk::{walk, Place};
+use super::selections::Selections;
+use super::walk::Place;
 use super::{Check, Sink};
 use crate::document::{Document, NodeId, Value};
 
 /// Which of the two official key filters a key passes: `(get)|(delete)` (read/delete) and
 /// `(put)|(post)|(patch)` (write), both unanchored and case-sensitive. One pass over the key,
 /// since every key below `paths` is tested.
-fn key_filters(key: &str) -> (bool, bool) {
+pub(super) fn key_filters(key: &str) -> (bool, bool) {
     let bytes = key.as_bytes();
     let (mut read_or_delete, mut write) = (false, false);
     for (i, b) in bytes.iter().enumerate() {
@@ -91,22 +92,15 @@ impl ProblemInvalidInput {
 
 impl Check for ProblemInvalidInput {
     fn check(&self, doc: &Document, sink: &mut Sink) {
-        let Some(root) = doc.root else { return };
-        let Some(phys) = doc.tree.raw_get(root, "paths") else {
-            return;
-        };
-        let paths = doc.resolve(phys);
-        walk(doc, paths, Some("paths"), paths == phys, |v| {
-            // `paths` itself is the start of `..`, not one of its results; array items have
-            // numeric keys that match neither filter.
-            if let (Some(key), Some(_)) = (v.key, v.parent) {
-                let (read_or_delete, write) = key_filters(key);
-                if write || (read_or_delete && has_parameters(doc, v.node)) {
-                    Self::inspect(doc, Place::visited(v, *v.state), sink);
-                }
+        // `paths` itself is the start of `..`, not one of its results; array items have
+        // numeric keys that match neither filter.
+        for &((read_or_delete, write), place) in
+            &doc.shared(Selections::collect).path_operation_keys
+        {
+            if write || (read_or_delete && has_parameters(doc, place.node)) {
+                Self::inspect(doc, place, sink);
             }
-            Some(*v.state && v.phys == v.node)
-        });
+        }
     }
 }
 

@@ -23,6 +23,7 @@ mod problem_details;
 mod publish_openapi;
 mod query_keys_camel_case;
 mod schema_casing;
+mod selections;
 mod semver;
 mod servers_use_https;
 mod version_header;

@@ -4,6 +4,7 @@
 use std::sync::LazyLock;
 
 use super::pattern::JsPattern;
+use super::selections::Selections;
 use super::walk::{walk, Place};
 use super::{Check, Report, Sink};
 use crate::document::Document;
@@ -50,18 +51,12 @@ struct ErrorResponses(Vec<Place>);
 impl ErrorResponses {
     fn collect(doc: &Document) -> Self {
         let mut found = Vec::new();
-        if let Some(root) = doc.root {
-            walk(doc, root, None, true, |v| {
-                let here = Place::visited(v, *v.state);
-                if v.key == Some("responses") && doc.is_object(v.node) {
-                    for (code, response) in here.children(doc) {
-                        if code.is_some_and(|c| ERROR_CODE.test(c)) {
-                            found.push(response);
-                        }
-                    }
+        for responses in &doc.shared(Selections::collect).responses {
+            for (code, response) in responses.children(doc) {
+                if code.is_some_and(|c| ERROR_CODE.test(c)) {
+                    found.push(response);
                 }
-                Some(here.physical())
-            });
+            }
         }
         ErrorResponses(found)
     }

@@ -4,7 +4,8 @@
 use std::sync::LazyLock;
 
 use super::pattern::JsPattern;
-use super::walk::{walk, Place};
+use super::selections::Selections;
+use super::walk::Place;
 use super::{Check, Report, Sink};
 use crate::document::{Document, Value};
 
@@ -70,16 +71,9 @@ impl Check for ServersUseHttps {
         if let Some(servers) = root.field(doc, "servers") {
             self.servers(doc, servers, sink);
         }
-        let Some(paths) = root.field(doc, "paths") else {
-            return;
-        };
-        walk(doc, paths.node, Some("paths"), paths.physical(), |v| {
-            let place = Place::visited(v, *v.state);
-            if v.key == Some("servers") && v.parent.is_some() {
-                self.servers(doc, place, sink);
-            }
-            Some(place.physical())
-        });
+        for &servers in &doc.shared(Selections::collect).path_servers {
+            self.servers(doc, servers, sink);
+        }
     }
 }
 

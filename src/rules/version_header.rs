@@ -4,7 +4,8 @@
 use std::sync::LazyLock;
 
 use super::pattern::JsPattern;
-use super::walk::{walk, Place};
+use super::selections::Selections;
+use super::walk::Place;
 use super::{Check, Sink};
 use crate::document::Document;
 
@@ -38,20 +39,13 @@ struct SuccessResponses(Vec<Place>);
 impl SuccessResponses {
     fn collect(doc: &Document) -> Self {
         let mut found = Vec::new();
-        let Some(root) = doc.root else {
-            return SuccessResponses(found);
-        };
-        walk(doc, root, None, true, |v| {
-            let responses = Place::visited(v, *v.state);
-            if v.key == Some("responses") && doc.is_object(v.node) {
-                for (code, response) in responses.children(doc) {
-                    if code.is_some_and(|c| SUCCESS_CODE.test(c)) {
-                        found.push(response);
-                    }
+        for responses in &doc.shared(Selections::collect).responses {
+            for (code, response) in responses.children(doc) {
+                if code.is_some_and(|c| SUCCESS_CODE.test(c)) {
+                    found.push(response);
                 }
             }
-            Some(responses.physical())
-        });
+        }
         SuccessResponses(found)
     }
 }

@@ -148,6 +148,29 @@ fn visit_all(doc: &Document, oas2: bool, mut each: impl FnMut(NodeId, &State, Op
     });
 }
 
+/// The object nodes the example rules of one OpenAPI generation (`OAS2`: Swagger 2.0) may
+/// check, in walk order, with their [`State`] and whether their key is `properties`: those below
+/// a container or `components.schemas` holding a value to check (`example`, `examples`,
+/// `default`, `x-example`). Both rules of a generation start from them, so the resolved document
+/// is walked once for the two.
+struct Candidates<const OAS2: bool>(Vec<(NodeId, State, bool)>);
+
+impl<const OAS2: bool> Candidates<OAS2> {
+    fn collect(doc: &Document) -> Self {
+        const VALUES: [&str; 4] = ["example", "examples", "default", "x-example"];
+        let mut found = Vec::new();
+        visit_all(doc, OAS2, |node, state, key| {
+            if (state.under || state.in_schemas)
+                && matches!(doc.value(node), Value::Object(_))
+                && VALUES.iter().any(|k| has_key(doc, node, k))
+            {
+                found.push((node, *state, key == Some("properties")));
+            }
+        });
+        Candidates(found)
+    }
+}
+
 /// JavaScript truthiness of a node's value.
 fn truthy(doc: &Document, id: NodeId) -> bool {
     match doc.value(id) {
@@ -445,9 +468,9 @@ impl Check for ValidMediaExample {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let mut targets: Vec<(NodeId, Relax)> = Vec::new();
         let mut seen = HashSet::new();
-        visit_all(doc, false, |node, state, _| {
-            if !state.under || !matches!(doc.value(node), Value::Object(_)) {
-                return;
+        for &(node, state, _) in &doc.shared(Candidates::<false>::collect).0 {
+            if !state.under {
+                continue;
             }
             let has_schema = doc
                 .tree
@@ -462,7 +485,7 @@ impl Check for ValidMediaExample {
             if has_schema && has_example && seen.insert((node, relax)) {
                 targets.push((node, relax));
             }
-        });
+        }
         validate_each(doc, sink, targets, |run, (node, relax)| {
             run.media(node, relax)
         });
@@ -473,12 +496,9 @@ impl Check for ValidSchemaExample {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let mut targets: Vec<NodeId> = Vec::new();
         let mut seen = HashSet::new();
-        visit_all(doc, false, |node, state, key| {
-            if !(state.under || state.in_schemas)
-                || key == Some("properties")
-                || !matches!(doc.value(node), Value::Object(_))
-            {
-                return;
+        for &(node, state, under_properties) in &doc.shared(Candidates::<false>::collect).0 {
+            if !(state.under || state.in_schemas) || under_properties {
+                continue;
             }
             let has_value = has_key(doc, node, "example") || has_key(doc, node, "default");
             let typed = TYPING_KEYWORDS
@@ -487,7 +507,7 @@ impl Check for ValidSchemaExample {
             if has_value && typed && seen.insert(node) {
                 targets.push(node);
             }
-        });
+        }
         validate_each(doc, sink, targets, |run, node| {
             run.schema(node, &["example", "default"])
         });
@@ -498,16 +518,16 @@ impl Check for Oas2ValidMediaExample {
     fn check(&self, doc: &Document, sink: &mut Sink) {
         let mut targets: Vec<(NodeId, Relax)> = Vec::new();
         let mut seen = HashSet::new();
-        visit_all(doc, true, |node, state, _| {
-            if !state.under || !matches!(doc.value(node), Value::Object(_)) {
-                return;
+        for &(node, state, _) in &doc.shared(Candidates::<true>::collect).0 {
+            if !state.under {
+                continue;
             }
             let truthy_key = |k| doc.tree.raw_get(node, k).is_some_and(|v| truthy(doc, v));
             let relax = state.prefix.relax();
             if truthy_key("schema") && truthy_key("examples") && seen.insert((node, relax)) {
                 targets.push((node, relax));
             }
-        });
+        }
         validate_each(doc, sink, targets, |run, (node, relax)| {
             run.media_oas2(node, relax)
         });
@@ -519,12 +539,9 @@ impl Check for Oas2ValidSchemaExample {
         const FIELDS: [&str; 3] = ["example", "x-example", "default"];
         let mut targets: Vec<NodeId> = Vec::new();
         let mut seen = HashSet::new();
-        visit_all(doc, true, |node, state, key| {
-            if !state.under
-                || key == Some("properties")
-                || !matches!(doc.value(node), Value::Object(_))
-            {
-                return;
+        for &(node, state, under_properties) in &doc.shared(Candidates::<true>::collect).0 {
+            if !state.under || under_properties {
+                continue;
             }
             let has_value = FIELDS.iter().any(|f| has_key(doc, node, f));
             let typed = TYPING_KEYWORDS
@@ -533,7 +550,7 @@ impl Check for Oas2ValidSchemaExample {
             if has_value && typed && seen.insert(node) {
                 targets.push(node);
             }
-        });
+        }
         validate_each(doc, sink, targets, |run, node| run.schema(node, &FIELDS));
     }
 }
