@@ -3,6 +3,7 @@
 # with the official ADR 2.2.1 ruleset) vs a bare serde_json parse of the same bytes (the floor).
 # Installs Spectral from npm into bench/.spectral (ignored by git) on first use.
 #   bench/compare.sh [FILE...]      (default: ../shared/corpus/large/*.json and a few nl-gov documents)
+#   RUNS=3 (best of, ours and the floor)   SPECTRAL_RUNS=1 (0: leave Spectral out)   SPECTRAL_TIMEOUT=120
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=../shared
@@ -11,7 +12,7 @@ runs=${RUNS:-3}
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet --bin adr-operator --example parse_floor
-if [[ ! -x bench/.spectral/node_modules/.bin/spectral ]]; then
+if [[ ${SPECTRAL_RUNS:-1} != 0 && ! -x bench/.spectral/node_modules/.bin/spectral ]]; then
   echo "installing @stoplight/spectral-cli@6.16.3 into bench/.spectral ..." >&2
   mkdir -p bench/.spectral
   npm install --silent --prefix bench/.spectral @stoplight/spectral-cli@6.16.3 >/dev/null
@@ -24,12 +25,13 @@ if [[ ${#files[@]} -eq 0 ]]; then
          "$shared"/corpus/nl-gov/developer-overheid-nl__don-tools-api__api--openapi.json)
 fi
 
-SPECTRAL_TIMEOUT=${SPECTRAL_TIMEOUT:-120} RUNS=$runs python3 - "$ruleset" "${files[@]}" <<'PY'
+SPECTRAL_RUNS=${SPECTRAL_RUNS:-1} SPECTRAL_TIMEOUT=${SPECTRAL_TIMEOUT:-120} RUNS=$runs python3 - "$ruleset" "${files[@]}" <<'PY'
 import os, subprocess, sys, tempfile, time, platform
 
 ruleset, files = sys.argv[1], sys.argv[2:]
 runs = int(os.environ["RUNS"])
 timeout = int(os.environ["SPECTRAL_TIMEOUT"])
+spectral_runs = int(os.environ["SPECTRAL_RUNS"])
 
 def measure(cmd, repeat):
     """Best wall time (s) and the largest peak RSS (MiB) over `repeat` runs of `cmd`."""
@@ -62,13 +64,14 @@ def measure(cmd, repeat):
         peak = max([peak] + [k / 1024 for k in kib])
     return best, peak, status
 
-print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; best of {runs} runs (Spectral: 1 run)")
+print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; best of {runs} runs (Spectral: {spectral_runs or 'no'} run{'s' if spectral_runs != 1 else ''})")
 print(f"{'document':<44} {'size':>8} | {'floor s':>8} {'MiB':>6} | {'adr s':>8} {'MiB':>6} {'x floor':>7} | {'spectral s':>10} {'MiB':>6} {'speedup':>8}")
 for f in files:
     size = os.path.getsize(f) / 1e6
     ft, fm, _ = measure(["target/release/examples/parse_floor", f], runs)
     at, am, ast = measure(["target/release/adr-operator", "lint", "--ruleset", "adr-2.2.1", "--format", "json", f], runs)
-    st, sm, sst = measure(["bench/.spectral/node_modules/.bin/spectral", "lint", "-q", "-f", "json", "-r", ruleset, f], 1)
+    st, sm, sst = (measure(["bench/.spectral/node_modules/.bin/spectral", "lint", "-q", "-f", "json", "-r", ruleset, f], spectral_runs)
+                   if spectral_runs else (None, None, "skipped"))
     fmt = lambda v, w, p=3: f"{v:>{w}.{p}f}" if v is not None else f"{'-':>{w}}"
     ratio = f"{at / ft:>7.1f}" if at and ft else f"{'-':>7}"
     # A Spectral run that ends with another status than 0/1 crashed: no speed-up to claim.

@@ -32,27 +32,46 @@ pub enum Target {
 #[derive(Debug, Default)]
 pub struct Refs {
     targets: FxHashMap<NodeId, Target>,
-    /// One bit per node id, set for the keys of `targets`: every rule asks about every node it
-    /// passes, and almost none is a reference object.
-    is_ref: Vec<u64>,
+    /// The keys of `targets`: every rule asks about every node it passes, and almost none is a
+    /// reference object.
+    is_ref: NodeSet,
+}
+
+/// A set of node ids, one bit each (ids are dense).
+#[derive(Debug, Default)]
+struct NodeSet(Vec<u64>);
+
+impl NodeSet {
+    fn contains(&self, id: NodeId) -> bool {
+        self.0
+            .get(id as usize / 64)
+            .is_some_and(|word| word & (1 << (id % 64)) != 0)
+    }
+
+    /// Adds `id`; false if it was there.
+    fn insert(&mut self, id: NodeId) -> bool {
+        let word = id as usize / 64;
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        let bit = 1 << (id % 64);
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
 }
 
 impl Refs {
     /// The target of `id` if it is a reference object.
     pub fn target(&self, id: NodeId) -> Option<Target> {
-        let word = self.is_ref.get(id as usize / 64)?;
-        if word & (1 << (id % 64)) == 0 {
+        if !self.is_ref.contains(id) {
             return None;
         }
         self.targets.get(&id).copied()
     }
 
     fn insert(&mut self, id: NodeId, target: Target) {
-        let word = id as usize / 64;
-        if self.is_ref.len() <= word {
-            self.is_ref.resize(word + 1, 0);
-        }
-        self.is_ref[word] |= 1 << (id % 64);
+        self.is_ref.insert(id);
         self.targets.insert(id, target);
     }
 
@@ -83,7 +102,7 @@ struct Resolver<'a> {
     /// For each referenced file, the file the reference linter's resolver names as the source of
     /// errors found in it: the file that first referenced it, unless that was the root.
     stack_top: HashMap<FileId, Option<FileId>>,
-    crawled: FxHashSet<NodeId>,
+    crawled: NodeSet,
     in_progress: FxHashSet<NodeId>,
 }
 
@@ -99,7 +118,7 @@ pub fn resolve_all(doc: &mut Document, base_dir: &Path, limits: &Limits) {
         limits,
         files_by_path: HashMap::new(),
         stack_top: HashMap::new(),
-        crawled: FxHashSet::default(),
+        crawled: NodeSet::default(),
         in_progress: FxHashSet::default(),
     };
     let mut errors = r.crawl(root_file, root, 0);
@@ -204,7 +223,7 @@ impl Resolver<'_> {
         match self.lookup(target_file, &fragment) {
             Ok(target) => {
                 self.doc.refs.insert(id, Target::Node(target));
-                if depth < self.limits.max_files && !self.crawled.contains(&target) {
+                if depth < self.limits.max_files && !self.crawled.contains(target) {
                     let nested = self.crawl(target_file, target, depth + 1);
                     errors.extend(nested);
                 }
