@@ -18,8 +18,8 @@ thread_local! {
 }
 
 /// Declares that the calling thread was started with at least [`LINT_STACK_BYTES`] of stack, so
-/// lints on it validate in place; elsewhere each validating rule starts a thread of that size,
-/// which costs ~0.1 ms a time. Call it where such threads start (tokio's `on_thread_start` with
+/// lints on it run in place; elsewhere each [`lint`] starts a thread of that size, which costs
+/// ~0.1 ms a time. Call it where such threads start (tokio's `on_thread_start` with
 /// `thread_stack_size(LINT_STACK_BYTES)`).
 pub fn mark_thread_stack_deep() {
     DEEP_STACK.with(|d| d.set(true));

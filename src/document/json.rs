@@ -165,14 +165,15 @@ impl<'a> Parser<'a> {
 
     fn string(&mut self) -> Result<Box<str>, LoadError> {
         self.pos += 1; // opening quote
+        let run_start = self.pos;
         let run = self.run();
         if self.bytes.get(self.pos) == Some(&b'"') && run.len() <= self.limits.max_string_bytes {
             // No escape: one allocation of the right size.
             self.pos += 1;
             return Ok(run.into());
         }
-        self.pos -= run.len();
-        self.escaped_string().map(String::into_boxed_str)
+        self.escaped_string(run, run_start)
+            .map(String::into_boxed_str)
     }
 
     /// The characters from here to the next `"`, `\\` or control character.
@@ -188,12 +189,15 @@ impl<'a> Parser<'a> {
         self.text.get(run_start..self.pos).unwrap_or_default()
     }
 
-    fn escaped_string(&mut self) -> Result<String, LoadError> {
-        let mut out = String::new();
+    /// The rest of a string whose first run (from `run_start`) stopped at an escape, a control
+    /// character, the end of the text or the length limit.
+    fn escaped_string(
+        &mut self,
+        first_run: &str,
+        mut run_start: usize,
+    ) -> Result<String, LoadError> {
+        let mut out = String::from(first_run);
         loop {
-            let run_start = self.pos;
-            let run = self.run();
-            out.push_str(run);
             if out.len() > self.limits.max_string_bytes {
                 return Err(LoadError::StringTooLong {
                     limit: self.limits.max_string_bytes,
@@ -228,6 +232,9 @@ impl<'a> Parser<'a> {
                 Some(_) => return Err(self.syntax_error("control character in string")),
                 None => return Err(self.syntax_error("unterminated string")),
             }
+            run_start = self.pos;
+            let run = self.run();
+            out.push_str(run);
         }
     }
 

@@ -34,6 +34,11 @@ fn properties_nodes(doc: &Document, mut each: impl FnMut(Place)) {
     }
 }
 
+/// The `format` of a property must not be the forbidden value: `date-time-local`
+/// (`nlgov:date-time-ensure-timezone`) or `time` (`nlgov:time-without-timezone`). Official
+/// selector `$..properties[*].format` with `pattern` `notMatch: "/^<forbidden>$/"`: every child
+/// of any `properties` node at any depth of the resolved document; a `format` that is not a
+/// string is skipped. Reported at the `format` value.
 #[derive(Debug)]
 pub struct DateTimeFormat {
     pub forbidden: &'static str,

@@ -50,15 +50,10 @@ struct ErrorResponses(Vec<Place>);
 
 impl ErrorResponses {
     fn collect(doc: &Document) -> Self {
-        let mut found = Vec::new();
-        for responses in &doc.shared(Selections::collect).responses {
-            for (code, response) in responses.children(doc) {
-                if code.is_some_and(|c| ERROR_CODE.test(c)) {
-                    found.push(response);
-                }
-            }
-        }
-        ErrorResponses(found)
+        ErrorResponses(
+            doc.shared(Selections::collect)
+                .responses_with_code(doc, &ERROR_CODE),
+        )
     }
 }
 

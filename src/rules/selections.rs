@@ -3,6 +3,7 @@
 //! the resolved document costs about as much as parsing it.
 
 use super::invalid_input::key_filters;
+use super::pattern::JsPattern;
 use super::walk::{walk, Place};
 use crate::document::Document;
 
@@ -63,5 +64,16 @@ impl Selections {
             })
         });
         found
+    }
+
+    /// `$..[responses][?(@property && @property.match(code))]`: the children of every
+    /// `responses` object whose key passes the status-code filter `code`, in walk order.
+    pub fn responses_with_code(&self, doc: &Document, code: &JsPattern) -> Vec<Place> {
+        self.responses
+            .iter()
+            .flat_map(|responses| responses.children(doc))
+            .filter(|(key, _)| key.is_some_and(|k| code.test(k)))
+            .map(|(_, response)| response)
+            .collect()
     }
 }

@@ -38,15 +38,10 @@ struct SuccessResponses(Vec<Place>);
 
 impl SuccessResponses {
     fn collect(doc: &Document) -> Self {
-        let mut found = Vec::new();
-        for responses in &doc.shared(Selections::collect).responses {
-            for (code, response) in responses.children(doc) {
-                if code.is_some_and(|c| SUCCESS_CODE.test(c)) {
-                    found.push(response);
-                }
-            }
-        }
-        SuccessResponses(found)
+        SuccessResponses(
+            doc.shared(Selections::collect)
+                .responses_with_code(doc, &SUCCESS_CODE),
+        )
     }
 }
 

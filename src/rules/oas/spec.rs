@@ -12,82 +12,69 @@ pub struct Compiled {
     pub dialect: Dialect,
 }
 
-macro_rules! vendored {
+/// Vendored documents: their names and texts.
+type Files = &'static [(&'static str, &'static str)];
+
+macro_rules! files {
     ($($file:literal),* $(,)?) => {
-        LazyLock::new(|| Vendored::parse(&[$(($file, include_str!(concat!("schemas/", $file)))),*]))
+        &[$(($file, include_str!(concat!("schemas/", $file)))),*]
     };
+}
+
+// The documents in groups, by what refers to what.
+const SWAGGER_2_0_FILES: Files = files!["oas-2.0.json"];
+const OAS_3_0_FILES: Files = files!["oas-3.0.json"];
+const OAS_3_1_FILES: Files = files![
+    "oas-3.1.json",
+    "oas-3.1-dialect.json",
+    "oas-3.1-meta.json",
+    "stoplight-2020-12.json",
+    "stoplight-2020-12-validation.json",
+];
+const OAS_3_2_FILES: Files = files!["oas-3.2.json", "oas-3.2-dialect.json", "oas-3.2-meta.json"];
+const DRAFT4_FILES: Files = files!["json-schema-draft-04.json"];
+const JSON_SCHEMA_2020_12_FILES: Files = files![
+    "json-schema-2020-12.json",
+    "json-schema-2020-12-core.json",
+    "json-schema-2020-12-applicator.json",
+    "json-schema-2020-12-unevaluated.json",
+    "json-schema-2020-12-validation.json",
+    "json-schema-2020-12-meta-data.json",
+    "json-schema-2020-12-format-annotation.json",
+    "json-schema-2020-12-content.json",
+];
+
+fn parse(groups: &[Files]) -> Vendored {
+    Vendored::parse(&groups.concat())
 }
 
 /// All the vendored documents: what each compiled schema below is checked against (it must
 /// compile the same from the documents it is given alone).
 #[cfg(test)]
-static VENDORED: LazyLock<Vendored> = vendored![
-    "oas-2.0.json",
-    "oas-3.0.json",
-    "oas-3.1.json",
-    "oas-3.1-dialect.json",
-    "oas-3.1-meta.json",
-    "oas-3.2.json",
-    "oas-3.2-dialect.json",
-    "oas-3.2-meta.json",
-    "stoplight-2020-12.json",
-    "stoplight-2020-12-validation.json",
-    "json-schema-draft-04.json",
-    "json-schema-2020-12.json",
-    "json-schema-2020-12-core.json",
-    "json-schema-2020-12-applicator.json",
-    "json-schema-2020-12-unevaluated.json",
-    "json-schema-2020-12-validation.json",
-    "json-schema-2020-12-meta-data.json",
-    "json-schema-2020-12-format-annotation.json",
-    "json-schema-2020-12-content.json",
-];
+static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
+    parse(&[
+        SWAGGER_2_0_FILES,
+        OAS_3_0_FILES,
+        OAS_3_1_FILES,
+        OAS_3_2_FILES,
+        DRAFT4_FILES,
+        JSON_SCHEMA_2020_12_FILES,
+    ])
+});
 
 // Each compiled schema is made from the vendored documents it refers to, parsed once: a lint
 // parses only what its OpenAPI version needs at start-up (all 270 KB of them took a tenth of a
 // small document's lint).
-static OAS_3_0_ALONE: LazyLock<Vendored> = vendored!["oas-3.0.json"];
-static DRAFT4_ALONE: LazyLock<Vendored> = vendored!["json-schema-draft-04.json"];
+static OAS_3_0_ALONE: LazyLock<Vendored> = LazyLock::new(|| parse(&[OAS_3_0_FILES]));
+static DRAFT4_ALONE: LazyLock<Vendored> = LazyLock::new(|| parse(&[DRAFT4_FILES]));
 static SWAGGER_2_0_DOCUMENTS: LazyLock<Vendored> =
-    vendored!["oas-2.0.json", "json-schema-draft-04.json"];
-static OAS_3_1_DOCUMENTS: LazyLock<Vendored> = vendored![
-    "oas-3.1.json",
-    "oas-3.1-dialect.json",
-    "oas-3.1-meta.json",
-    "stoplight-2020-12.json",
-    "stoplight-2020-12-validation.json",
-    "json-schema-2020-12.json",
-    "json-schema-2020-12-core.json",
-    "json-schema-2020-12-applicator.json",
-    "json-schema-2020-12-unevaluated.json",
-    "json-schema-2020-12-validation.json",
-    "json-schema-2020-12-meta-data.json",
-    "json-schema-2020-12-format-annotation.json",
-    "json-schema-2020-12-content.json",
-];
-static OAS_3_2_DOCUMENTS: LazyLock<Vendored> = vendored![
-    "oas-3.2.json",
-    "oas-3.2-dialect.json",
-    "oas-3.2-meta.json",
-    "json-schema-2020-12.json",
-    "json-schema-2020-12-core.json",
-    "json-schema-2020-12-applicator.json",
-    "json-schema-2020-12-unevaluated.json",
-    "json-schema-2020-12-validation.json",
-    "json-schema-2020-12-meta-data.json",
-    "json-schema-2020-12-format-annotation.json",
-    "json-schema-2020-12-content.json",
-];
-static JSON_SCHEMA_2020_12_DOCUMENTS: LazyLock<Vendored> = vendored![
-    "json-schema-2020-12.json",
-    "json-schema-2020-12-core.json",
-    "json-schema-2020-12-applicator.json",
-    "json-schema-2020-12-unevaluated.json",
-    "json-schema-2020-12-validation.json",
-    "json-schema-2020-12-meta-data.json",
-    "json-schema-2020-12-format-annotation.json",
-    "json-schema-2020-12-content.json",
-];
+    LazyLock::new(|| parse(&[SWAGGER_2_0_FILES, DRAFT4_FILES]));
+static OAS_3_1_DOCUMENTS: LazyLock<Vendored> =
+    LazyLock::new(|| parse(&[OAS_3_1_FILES, JSON_SCHEMA_2020_12_FILES]));
+static OAS_3_2_DOCUMENTS: LazyLock<Vendored> =
+    LazyLock::new(|| parse(&[OAS_3_2_FILES, JSON_SCHEMA_2020_12_FILES]));
+static JSON_SCHEMA_2020_12_DOCUMENTS: LazyLock<Vendored> =
+    LazyLock::new(|| parse(&[JSON_SCHEMA_2020_12_FILES]));
 
 fn compile_from(vendored: &'static Vendored, dialect: Dialect, root: &str) -> Compiled {
     let mut c = StaticCompiler::new(dialect, vendored);
