@@ -5,6 +5,7 @@
 //! [`Document::get`](super::Document::get) and friends. Remote references are never fetched by
 //! the engine: they become `invalid-ref` findings, as they do when the reference runs offline.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -104,6 +105,9 @@ struct Resolver<'a> {
     stack_top: HashMap<FileId, Option<FileId>>,
     crawled: NodeSet,
     in_progress: FxHashSet<NodeId>,
+    /// Where pointers looked up from outside any other lookup lead, by file and pointer: an API
+    /// refers to each of its components from many places, and a step scans an object's keys.
+    looked_up: FxHashMap<FileId, FxHashMap<Box<str>, Result<NodeId, NodeId>>>,
 }
 
 /// Resolves every reference reachable from the root of `doc`, recording unresolvable ones in
@@ -120,6 +124,7 @@ pub fn resolve_all(doc: &mut Document, base_dir: &Path, limits: &Limits) {
         stack_top: HashMap::new(),
         crawled: NodeSet::default(),
         in_progress: FxHashSet::default(),
+        looked_up: FxHashMap::default(),
     };
     let mut errors = r.crawl(root_file, root, 0);
     errors.extend(r.collapse_chains());
@@ -249,6 +254,24 @@ impl Resolver<'_> {
 
     /// The node a pointer names in `file`, or the closest existing node on its path.
     fn lookup(&mut self, file: FileId, fragment: &str) -> Result<NodeId, NodeId> {
+        // Inside another lookup the references being followed change where a pointer leads
+        // (a loop ends early), so only outermost lookups are remembered.
+        if !self.in_progress.is_empty() {
+            return self.follow(file, fragment);
+        }
+        if let Some(found) = self.looked_up.get(&file).and_then(|f| f.get(fragment)) {
+            return *found;
+        }
+        let found = self.follow(file, fragment);
+        self.looked_up
+            .entry(file)
+            .or_default()
+            .insert(fragment.into(), found);
+        found
+    }
+
+    /// [`Resolver::lookup`], step by step.
+    fn follow(&mut self, file: FileId, fragment: &str) -> Result<NodeId, NodeId> {
         let root = self.doc.tree.file(file).root;
         let Some(mut cur) = root else {
             return Err(self.doc.root.unwrap_or_default());
@@ -366,7 +389,7 @@ impl Resolver<'_> {
 }
 
 /// Splits a `#/a/b~1c` fragment into decoded segments.
-fn pointer_segments(fragment: &str) -> Option<Vec<String>> {
+fn pointer_segments(fragment: &str) -> Option<Vec<Cow<'_, str>>> {
     let rest = fragment.strip_prefix('#')?;
     if rest.is_empty() {
         return Some(Vec::new());
@@ -374,7 +397,13 @@ fn pointer_segments(fragment: &str) -> Option<Vec<String>> {
     let rest = rest.strip_prefix('/')?;
     Some(
         rest.split('/')
-            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
+            .map(|s| {
+                if s.contains(['%', '~']) {
+                    Cow::Owned(percent_decode(s).replace("~1", "/").replace("~0", "~"))
+                } else {
+                    Cow::Borrowed(s)
+                }
+            })
             .collect(),
     )
 }

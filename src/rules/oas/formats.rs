@@ -2,9 +2,11 @@
 //! registers on every validator: the same regular expressions and functions, including their
 //! quirks (a `date-time` without a time zone passes; `byte` is a multi-line base64 test).
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use regress::Regex;
+use rustc_hash::FxHashMap;
 
 /// A format name the validator knows; anything else is ignored, as `ajv` does with
 /// `strict: false`.
@@ -292,7 +294,36 @@ fn regex(s: &str) -> bool {
     if (2..b.len()).any(|i| b[i] == b'Z' && b[i - 1] == b'\\' && b[i - 2] != b'\\') {
         return false;
     }
-    super::ajv::js_regex(s, "").is_ok()
+    compiles(s)
+}
+
+/// Patterns a thread remembers the verdict of, and the longest one it keeps.
+const REMEMBERED_PATTERNS: usize = 1024;
+const REMEMBERED_PATTERN_LEN: usize = 512;
+
+thread_local! {
+    /// Whether a pattern compiles, by pattern. An API repeats a few patterns in many schemas, and
+    /// the 3.1 schema asks this of every `pattern`; compiling one takes microseconds, looking it
+    /// up nanoseconds. Bounded (cleared when full, long patterns never kept) so that hostile
+    /// input cannot grow it.
+    static PATTERN_COMPILES: RefCell<FxHashMap<Box<str>, bool>> = RefCell::default();
+}
+
+fn compiles(pattern: &str) -> bool {
+    if pattern.len() > REMEMBERED_PATTERN_LEN {
+        return super::ajv::js_regex(pattern, "").is_ok();
+    }
+    if let Some(verdict) = PATTERN_COMPILES.with_borrow(|known| known.get(pattern).copied()) {
+        return verdict;
+    }
+    let verdict = super::ajv::js_regex(pattern, "").is_ok();
+    PATTERN_COMPILES.with_borrow_mut(|known| {
+        if known.len() >= REMEMBERED_PATTERNS {
+            known.clear();
+        }
+        known.insert(pattern.into(), verdict);
+    });
+    verdict
 }
 
 #[cfg(test)]
@@ -336,5 +367,27 @@ mod tests {
         assert!(Format::Email.check_str("a@b.nl"));
         assert!(!Format::Regex.check_str("("));
         assert!(!Format::Regex.check_str("a\\Z"));
+    }
+
+    #[test]
+    fn remembered_pattern_verdicts_stay_right_and_bounded() {
+        let patterns: Vec<String> = (0..REMEMBERED_PATTERNS + 100)
+            .map(|i| {
+                if i % 3 == 0 {
+                    format!("({i}")
+                } else {
+                    format!("^a{{{i}}}$")
+                }
+            })
+            .collect();
+        for _ in 0..2 {
+            for (i, pattern) in patterns.iter().enumerate() {
+                assert_eq!(Format::Regex.check_str(pattern), i % 3 != 0, "{pattern}");
+            }
+        }
+        assert!(PATTERN_COMPILES.with_borrow(|known| known.len()) <= REMEMBERED_PATTERNS);
+        let long = format!("({}", "a".repeat(REMEMBERED_PATTERN_LEN));
+        assert!(!Format::Regex.check_str(&long));
+        assert!(PATTERN_COMPILES.with_borrow(|known| !known.contains_key(long.as_str())));
     }
 }

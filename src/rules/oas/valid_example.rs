@@ -160,9 +160,13 @@ impl<const OAS2: bool> Candidates<OAS2> {
         const VALUES: [&str; 4] = ["example", "examples", "default", "x-example"];
         let mut found = Vec::new();
         visit_all(doc, OAS2, |node, state, key| {
+            // One pass over the entries: most objects have none of the keys.
             if (state.under || state.in_schemas)
-                && matches!(doc.value(node), Value::Object(_))
-                && VALUES.iter().any(|k| has_key(doc, node, k))
+                && doc
+                    .tree
+                    .entries(node)
+                    .iter()
+                    .any(|(k, _)| VALUES.contains(&&**k))
             {
                 found.push((node, *state, key == Some("properties")));
             }
