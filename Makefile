@@ -50,6 +50,7 @@ rules-doc:
 bench:
 	cargo bench --bench lint
 	bench/compare.sh
+	bench/warm.sh
 
 # A short fuzz session per target (cargo-fuzz; libFuzzer needs RUSTC_BOOTSTRAP on stable).
 # Crashes land in fuzz/artifacts/; copy them to tests/fuzz-regressions/ once fixed.

@@ -26,55 +26,76 @@ if [[ ${#files[@]} -eq 0 ]]; then
 fi
 
 SPECTRAL_RUNS=${SPECTRAL_RUNS:-1} SPECTRAL_TIMEOUT=${SPECTRAL_TIMEOUT:-120} RUNS=$runs python3 - "$ruleset" "${files[@]}" <<'PY'
-import os, subprocess, sys, tempfile, time, platform
+import os, platform, signal, subprocess, sys, tempfile, threading, time
 
 ruleset, files = sys.argv[1], sys.argv[2:]
 runs = int(os.environ["RUNS"])
 timeout = int(os.environ["SPECTRAL_TIMEOUT"])
 spectral_runs = int(os.environ["SPECTRAL_RUNS"])
 
-def measure(cmd, repeat):
-    """Best wall time (s) and the largest peak RSS (MiB) over `repeat` runs of `cmd`."""
-    best, peak, status = None, 0, "ok"
-    # GNU time reports the peak RSS of the program itself (a Python child's would include the
-    # forked interpreter's memory).
+def run(cmd):
+    """Wall time (s) and exit status of one run of `cmd`, or (None, "timeout"). The wait blocks
+    (no polling, which would add up to a millisecond to every run and blur small documents)."""
+    start = time.perf_counter()
+    try:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as e:
+        return None, str(e)
+    killer = threading.Timer(timeout, p.kill)
+    killer.start()
+    _, code, _ = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    p.returncode = code  # reaped here; keeps Popen from waiting again
+    killer.cancel()
+    if os.WIFSIGNALED(code) and os.WTERMSIG(code) == signal.SIGKILL and elapsed >= timeout:
+        return None, "timeout"
+    if not os.WIFEXITED(code) or os.WEXITSTATUS(code) not in (0, 1):
+        return elapsed, f"crash({os.WEXITSTATUS(code) if os.WIFEXITED(code) else 'signal'})"
+    return elapsed, "ok"
+
+
+def peak_rss(cmd):
+    """Peak RSS (MiB) of one run of `cmd`, by GNU time: it reports the program itself, where a
+    Python child's figure would include the forked interpreter's memory."""
     rss_file = tempfile.NamedTemporaryFile(delete=False).name
-    cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file, *cmd]
+    _, status = run(["/usr/bin/time", "-f", "%M", "-o", rss_file, *cmd])
+    with open(rss_file) as fh:
+        kib = [int(l) for l in fh.read().split() if l.isdigit()]
+    os.unlink(rss_file)
+    return (max(kib) / 1024 if kib else None), status
+
+
+def measure(cmd, repeat, timed_with_rss=False):
+    """Best wall time (s) over `repeat` runs of `cmd`, its peak RSS (MiB) and its status. The
+    timed runs run the program alone and one more run measures the memory; `timed_with_rss`
+    times the runs under GNU time instead (for runs of seconds, where its ~1 ms does not count)."""
+    best, peak, status = None, None, "ok"
     for _ in range(repeat):
-        start = time.perf_counter()
-        try:
-            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except OSError as e:
-            return None, None, str(e)
-        deadline = start + timeout
-        while True:
-            pid, code, usage = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                p.kill(); os.wait4(p.pid, 0)
-                return None, None, "timeout"
-            time.sleep(0.001)
-        elapsed = time.perf_counter() - start
-        if os.WEXITSTATUS(code) not in (0, 1):
-            status = f"crash({os.WEXITSTATUS(code)})"
+        if timed_with_rss:
+            start = time.perf_counter()
+            peak, status = peak_rss(cmd)
+            elapsed = time.perf_counter() - start if status != "timeout" else None
+        else:
+            elapsed, status = run(cmd)
+        if elapsed is None:
+            return None, None, status
         best = elapsed if best is None else min(best, elapsed)
-        with open(rss_file) as fh:
-            kib = [int(l) for l in fh.read().split() if l.isdigit()]
-        peak = max([peak] + [k / 1024 for k in kib])
+    if not timed_with_rss:
+        peak, _ = peak_rss(cmd)
     return best, peak, status
 
+
 print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; best of {runs} runs (Spectral: {spectral_runs or 'no'} run{'s' if spectral_runs != 1 else ''})")
-print(f"{'document':<44} {'size':>8} | {'floor s':>8} {'MiB':>6} | {'adr s':>8} {'MiB':>6} {'x floor':>7} | {'spectral s':>10} {'MiB':>6} {'speedup':>8}")
+print(f"{'document':<44} {'size':>8} | {'floor ms':>8} {'MiB':>6} | {'adr ms':>8} {'MiB':>6} {'x floor':>7} | {'spectral s':>10} {'MiB':>6} {'speedup':>8}")
 for f in files:
     size = os.path.getsize(f) / 1e6
     ft, fm, _ = measure(["target/release/examples/parse_floor", f], runs)
     at, am, ast = measure(["target/release/adr-operator", "lint", "--ruleset", "adr-2.2.1", "--format", "json", f], runs)
-    st, sm, sst = (measure(["bench/.spectral/node_modules/.bin/spectral", "lint", "-q", "-f", "json", "-r", ruleset, f], spectral_runs)
+    st, sm, sst = (measure(["bench/.spectral/node_modules/.bin/spectral", "lint", "-q", "-f", "json", "-r", ruleset, f], spectral_runs, timed_with_rss=True)
                    if spectral_runs else (None, None, "skipped"))
     fmt = lambda v, w, p=3: f"{v:>{w}.{p}f}" if v is not None else f"{'-':>{w}}"
     ratio = f"{at / ft:>7.1f}" if at and ft else f"{'-':>7}"
     # A Spectral run that ends with another status than 0/1 crashed: no speed-up to claim.
     speed = f"{st / at:>7.0f}x" if st and at and sst == "ok" else f"{sst:>8}"
-    print(f"{os.path.basename(f)[:44]:<44} {size:>6.2f}MB | {fmt(ft,8)} {fmt(fm,6,0)} | {fmt(at,8)} {fmt(am,6,0)} {ratio} | {fmt(st,10)} {fmt(sm,6,0)} {speed}" + ("" if ast == "ok" else f"  (adr: {ast})"))
+    print(f"{os.path.basename(f)[:44]:<44} {size:>6.2f}MB | {fmt(ft and ft * 1e3,8,1)} {fmt(fm,6,0)} | {fmt(at and at * 1e3,8,1)} {fmt(am,6,0)} {ratio} | {fmt(st,10)} {fmt(sm,6,0)} {speed}" + ("" if ast == "ok" else f"  (adr: {ast})"))
 PY
