@@ -5,6 +5,8 @@
 //!
 //! The clock is pinned to 2026-12-01T10:00:00Z so expiries and timestamps are reproducible.
 
+mod mock_api;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +25,8 @@ use kube::runtime::controller::Action;
 use kube::runtime::events::Reporter;
 use serde_json::{json, Value};
 use tower_test::mock::{Handle, SendResponse};
+
+use mock_api::json_response;
 
 const NOW: &str = "2026-12-01T10:00:00Z";
 const NS: &str = "brp";
@@ -232,14 +236,6 @@ impl ApiServer {
             panic!("unexpected request {} {}", request.method(), request.uri());
         }
     }
-}
-
-fn json_response(code: u16, body: &Value) -> Response<Body> {
-    Response::builder()
-        .status(code)
-        .header("content-type", "application/json")
-        .body(Body::from(serde_json::to_vec(body).unwrap()))
-        .unwrap()
 }
 
 /// Runs one reconcile beside a script of the API server's side; returns the reconcile's

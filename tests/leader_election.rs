@@ -8,6 +8,8 @@
 //! watches of a running controller are answered with empty lists (their watches held open).
 //! Anything else is answered 404 and reported to the test, where the election tests fail on it.
 
+mod mock_api;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +27,8 @@ use kube::runtime::events::Reporter;
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
 use tower_test::mock::{Handle, SendResponse};
+
+use mock_api::json_response;
 
 const IDENTITY: &str = "adr-operator-0";
 const OTHER: &str = "adr-operator-1";
@@ -163,14 +167,6 @@ fn serve(mut handle: Handle<Request<Body>, Response<Body>>) -> Api {
         publications: publications_rx,
         others: others_rx,
     }
-}
-
-fn json_response(code: u16, body: &Value) -> Response<Body> {
-    Response::builder()
-        .status(code)
-        .header("content-type", "application/json")
-        .body(Body::from(serde_json::to_vec(body).unwrap()))
-        .unwrap()
 }
 
 fn not_found(what: &str) -> Value {
