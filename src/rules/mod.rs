@@ -85,6 +85,12 @@ impl Sink {
 /// A rule's check: finds the nodes of `doc` that break the rule.
 pub trait Check: Send + Sync + std::fmt::Debug {
     fn check(&self, doc: &Document, sink: &mut Sink);
+
+    /// Whether the check validates the whole document against a schema: by far the dearest
+    /// checks, which a lint on two threads starts first so that the rest fill the other thread.
+    fn validates_whole_document(&self) -> bool {
+        false
+    }
 }
 
 /// JavaScript `String(value)`-style printing of a node for `{{value}}`.

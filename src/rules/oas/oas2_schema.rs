@@ -31,6 +31,10 @@ impl Check for Oas2Schema {
         let schema = &*spec::OAS_2_0;
         super::validate_document(doc, root, schema, sink);
     }
+
+    fn validates_whole_document(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

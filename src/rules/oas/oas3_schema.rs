@@ -27,4 +27,8 @@ impl Check for Oas3Schema {
         };
         super::validate_document(doc, root, schema, sink);
     }
+
+    fn validates_whole_document(&self) -> bool {
+        true
+    }
 }
