@@ -38,10 +38,11 @@ def run(cmd):
     (no polling, which would add up to a millisecond to every run and blur small documents)."""
     start = time.perf_counter()
     try:
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A process group of its own, so that a timeout stops the program and not only GNU time.
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError as e:
         return None, str(e)
-    killer = threading.Timer(timeout, p.kill)
+    killer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
     killer.start()
     _, code, _ = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - start
