@@ -82,16 +82,11 @@ impl SourceFile {
             Vec::new()
         } else {
             // Checkpoint k: the UTF-16 units of the chars that start before byte k * CHECKPOINT.
-            // Counted on bytes (a char is one unit per leading byte, two when it takes four
-            // bytes), which the compiler vectorises; char by char this was a third of a lint.
             let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
             let mut units = 0u32;
             checkpoints.push(0);
             for chunk in text.as_bytes().chunks(CHECKPOINT) {
-                units += chunk
-                    .iter()
-                    .map(|&b| u32::from(b & 0xC0 != 0x80) + u32::from(b >= 0xF0))
-                    .sum::<u32>();
+                units += utf16_units(chunk) as u32;
                 checkpoints.push(units);
             }
             checkpoints
@@ -125,10 +120,7 @@ impl SourceFile {
                     .map_or(0, char::len_utf8);
         }
         if start < offset {
-            units += self.text[start..offset]
-                .chars()
-                .map(char::len_utf16)
-                .sum::<usize>();
+            units += utf16_units(&self.text.as_bytes()[start..offset]);
         }
         units
     }
@@ -152,6 +144,16 @@ impl SourceFile {
             end: self.position(end),
         }
     }
+}
+
+/// The UTF-16 units of the chars that start in `bytes` (UTF-8): one per leading byte, two when
+/// the char takes four bytes. Counted on bytes, which the compiler vectorises; char by char this
+/// was a third of a lint.
+fn utf16_units(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
