@@ -27,6 +27,7 @@ use crate::admission::{self, Admission};
 use crate::api::{ApiPublication, Enforcement, ENFORCEMENT_LABEL, OPENAPI_LABEL};
 use crate::metrics::Metrics;
 use crate::policy;
+use crate::report::xml_escape;
 use crate::ruleset::RulesetId;
 use crate::source::{BoxFuture, Cluster, ClusterError};
 
@@ -1309,17 +1310,17 @@ pub fn render_junit(outcomes: &[Outcome]) -> String {
         let _ = write!(
             out,
             "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\">",
-            xml(&format!("{}:{}", o.file, o.line)),
-            xml(&format!("ApiPublication {}/{}", o.namespace, o.name)),
-            xml(&o.file),
+            xml_escape(&format!("{}:{}", o.file, o.line)),
+            xml_escape(&format!("ApiPublication {}/{}", o.namespace, o.name)),
+            xml_escape(&o.file),
             o.line
         );
         if let Some(message) = &o.message {
             let _ = write!(
                 out,
                 "\n      <failure type=\"denied\" message=\"{}\">{}</failure>",
-                xml(message.lines().next().unwrap_or_default()),
-                xml(message)
+                xml_escape(message.lines().next().unwrap_or_default()),
+                xml_escape(message)
             );
         }
         if !o.warnings.is_empty() || !o.notes.is_empty() {
@@ -1332,7 +1333,7 @@ pub fn render_junit(outcomes: &[Outcome]) -> String {
             let _ = write!(
                 out,
                 "\n      <system-out>{}</system-out>",
-                xml(&text.join("\n"))
+                xml_escape(&text.join("\n"))
             );
         }
         if o.message.is_some() || !o.warnings.is_empty() || !o.notes.is_empty() {
@@ -1341,24 +1342,6 @@ pub fn render_junit(outcomes: &[Outcome]) -> String {
         out.push_str("</testcase>\n");
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
-    out
-}
-
-/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
     out
 }
 
@@ -1411,10 +1394,5 @@ mod tests {
         }
         let err = parse_stream(&text).unwrap_err();
         assert!(err.contains("values"), "{err}");
-    }
-
-    #[test]
-    fn xml_escapes() {
-        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{DocumentReport, RulesetInfo};
+use super::{xml_escape, DocumentReport, RulesetInfo};
 
 pub fn render(info: RulesetInfo<'_>, reports: &[DocumentReport]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -20,7 +20,7 @@ pub fn render(info: RulesetInfo<'_>, reports: &[DocumentReport]) -> String {
     let _ = writeln!(
         out,
         "<testsuites name=\"adr-operator {}\" tests=\"{total_cases}\" failures=\"{failures}\">",
-        xml(info.id)
+        xml_escape(info.id)
     );
     for report in reports {
         let mut codes: Vec<&str> = info.ruleset.entries().iter().map(|e| e.code).collect();
@@ -36,7 +36,7 @@ pub fn render(info: RulesetInfo<'_>, reports: &[DocumentReport]) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">",
-            xml(&report.source),
+            xml_escape(&report.source),
             codes.len()
         );
         for code in codes {
@@ -44,8 +44,8 @@ pub fn render(info: RulesetInfo<'_>, reports: &[DocumentReport]) -> String {
             let _ = write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\"",
-                xml(&report.source),
-                xml(code)
+                xml_escape(&report.source),
+                xml_escape(code)
             );
             if hits.is_empty() {
                 out.push_str("/>\n");
@@ -70,30 +70,13 @@ pub fn render(info: RulesetInfo<'_>, reports: &[DocumentReport]) -> String {
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                 first.severity.as_str(),
-                xml(&format!("{} finding(s): {}", hits.len(), first.message)),
-                xml(&details)
+                xml_escape(&format!("{} finding(s): {}", hits.len(), first.message)),
+                xml_escape(&details)
             );
             out.push_str("    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
-}
-
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
     out
 }

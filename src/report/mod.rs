@@ -12,6 +12,24 @@ use serde::Serialize;
 use crate::document::Segment;
 use crate::lint::{Finding, Severity};
 
+/// Text escaped for XML content and attributes (JUnit reports of `lint` and `check`); characters
+/// XML 1.0 cannot carry at all become U+FFFD, so that something visibly stood there.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A path as Spectral's stylish output prints it: `paths./pets.get.responses[200]`.
 pub fn dot_path(path: &[Segment]) -> String {
     let mut out = String::new();
@@ -125,5 +143,18 @@ pub fn render(
         Format::Sarif => sarif::render(ruleset, &merged()),
         Format::Junit => junit::render(ruleset, &merged()),
         Format::Github => github::render(&merged()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_escape;
+
+    #[test]
+    fn xml_escapes_markup_and_replaces_what_xml_cannot_carry() {
+        assert_eq!(
+            xml_escape("a<b & \"c\" 'd'>\u{1}\n\t"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\u{FFFD}\n\t"
+        );
     }
 }
