@@ -956,38 +956,11 @@ impl<'a> Validator<'a> {
         let mut valid = true;
         if kw.max_length.is_some() || kw.min_length.is_some() {
             let len = text.chars().count() as f64;
-            if let Some(m) = kw.max_length {
-                if len > m {
-                    self.error(
-                        s,
-                        "maxLength",
-                        format!(
-                            "must NOT have more than {} characters",
-                            js::js_number_full(m)
-                        ),
-                        Params::default(),
-                    );
-                    valid = false;
-                    if !all {
-                        return false;
-                    }
-                }
-            }
-            if let Some(m) = kw.min_length {
-                if len < m {
-                    self.error(
-                        s,
-                        "minLength",
-                        format!(
-                            "must NOT have fewer than {} characters",
-                            js::js_number_full(m)
-                        ),
-                        Params::default(),
-                    );
-                    valid = false;
-                    if !all {
-                        return false;
-                    }
+            let (max, min) = ((kw.max_length, "maxLength"), (kw.min_length, "minLength"));
+            if !self.size_limits(s, len, max, min, "characters") {
+                valid = false;
+                if !all {
+                    return false;
                 }
             }
         }
@@ -1019,36 +992,48 @@ impl<'a> Validator<'a> {
         valid
     }
 
+    /// `maxLength`/`minLength`, `maxItems`/`minItems`, `maxProperties`/`minProperties`: one check
+    /// and message on another count of another `noun`. `max` and `min` are each a limit with its
+    /// keyword. Whether `size` is within them; without `allErrors` it stops at the first one
+    /// broken, as `ajv` does.
+    fn size_limits(
+        &mut self,
+        s: SIdx,
+        size: f64,
+        max: (Option<f64>, &'static str),
+        min: (Option<f64>, &'static str),
+        noun: &str,
+    ) -> bool {
+        let mut within = true;
+        for ((limit, keyword), bound, broken) in [
+            (max, "more", max.0.is_some_and(|m| size > m)),
+            (min, "fewer", min.0.is_some_and(|m| size < m)),
+        ] {
+            let Some(m) = limit.filter(|_| broken) else {
+                continue;
+            };
+            let message = format!(
+                "must NOT have {bound} than {} {noun}",
+                js::js_number_full(m)
+            );
+            self.error(s, keyword, message, Params::default());
+            within = false;
+            if !self.opts.all_errors {
+                break;
+            }
+        }
+        within
+    }
+
     fn array_keywords(&mut self, s: SIdx, kw: &Kw, items: &'a [NodeId]) -> bool {
         let all = self.opts.all_errors;
         let mut valid = true;
         let len = items.len() as f64;
-        if let Some(m) = kw.max_items {
-            if len > m {
-                self.error(
-                    s,
-                    "maxItems",
-                    format!("must NOT have more than {} items", js::js_number_full(m)),
-                    Params::default(),
-                );
-                valid = false;
-                if !all {
-                    return false;
-                }
-            }
-        }
-        if let Some(m) = kw.min_items {
-            if len < m {
-                self.error(
-                    s,
-                    "minItems",
-                    format!("must NOT have fewer than {} items", js::js_number_full(m)),
-                    Params::default(),
-                );
-                valid = false;
-                if !all {
-                    return false;
-                }
+        let (max, min) = ((kw.max_items, "maxItems"), (kw.min_items, "minItems"));
+        if !self.size_limits(s, len, max, min, "items") {
+            valid = false;
+            if !all {
+                return false;
             }
         }
         // Items: `prefixItems`/`items` (2020) or `additionalItems`/`items` (draft-04/07).
@@ -1251,33 +1236,10 @@ impl<'a> Validator<'a> {
                 }
             };
         }
-        if let Some(m) = kw.max_properties {
-            if count > m {
-                self.error(
-                    s,
-                    "maxProperties",
-                    format!(
-                        "must NOT have more than {} properties",
-                        js::js_number_full(m)
-                    ),
-                    Params::default(),
-                );
-                fail!();
-            }
-        }
-        if let Some(m) = kw.min_properties {
-            if count < m {
-                self.error(
-                    s,
-                    "minProperties",
-                    format!(
-                        "must NOT have fewer than {} properties",
-                        js::js_number_full(m)
-                    ),
-                    Params::default(),
-                );
-                fail!();
-            }
+        let max = (kw.max_properties, "maxProperties");
+        let min = (kw.min_properties, "minProperties");
+        if !self.size_limits(s, count, max, min, "properties") {
+            fail!();
         }
         if let Some(required) = &kw.required {
             for name in required {
