@@ -1,7 +1,8 @@
 //! Leader election end to end against a mocked API server (tower-test): `controller::run` with
 //! an election config takes the Lease through kube-lease-manager, starts the controller only
 //! while it holds it, and releases it on shutdown; a replica that finds another holder's fresh
-//! Lease serves the webhook alone (ready, no controller) and leaves that Lease alone.
+//! Lease serves the webhook alone (ready, no controller) and leaves that Lease alone; a Lease
+//! lost at runtime stops the controller until the Lease is taken back.
 //!
 //! The mock routes requests by path: Lease requests and ApiPublication requests go to the
 //! test, which answers them one by one and asserts them exactly; the ConfigMap and Namespace
@@ -423,6 +424,148 @@ async fn another_holders_fresh_lease_leaves_a_webhook_only_replica() {
         .unwrap();
     api.quiet_leases();
     assert!(api.publications.try_recv().is_err());
+}
+
+/// A time `seconds` ago, as a Lease's `renewTime`.
+fn seconds_ago(seconds: i64) -> Value {
+    let then = Timestamp::now()
+        .checked_sub(k8s_openapi::jiff::SignedDuration::from_secs(seconds))
+        .unwrap();
+    serde_json::to_value(MicroTime(then)).unwrap()
+}
+
+/// Takes the Lease as the first test shows in detail; the Lease read back afterwards is
+/// `read_back` with the taken spec's fields it does not set.
+async fn take_the_lease(api: &mut Api, first: bool, read_back: impl FnOnce(&mut Value)) {
+    if first {
+        api.lease(
+            "GET",
+            LEASE_PATH,
+            404,
+            &not_found("leases \"adr-operator\""),
+        )
+        .await;
+        api.lease("POST", LEASES, 201, &lease(1, json!({}))).await;
+    }
+    let free = lease(5, json!({"leaseTransitions": 1}));
+    api.lease("GET", LEASE_PATH, 200, &free).await;
+    api.lease("GET", LEASE_PATH, 200, &free).await;
+    let (acquire, send) = api.lease_request("the acquiring apply").await;
+    assert_eq!(acquire.body["spec"]["holderIdentity"], IDENTITY);
+    let mut held = acquire.body["spec"].clone();
+    send.send_response(json_response(200, &lease(6, held.clone())));
+    held["leaseTransitions"] = json!(2);
+    api.lease("PATCH", LEASE_PATH, 200, &lease(7, held.clone()))
+        .await;
+    read_back(&mut held);
+    api.lease("GET", LEASE_PATH, 200, &lease(7, held)).await;
+}
+
+/// The controller's first request once it runs: the list of ApiPublications (answered empty),
+/// then its watch (kept open).
+async fn controller_started(api: &mut Api, what: &str) -> SendResponse<Response<Body>> {
+    let (list, send) = tokio::time::timeout(WAIT, api.publications.recv())
+        .await
+        .unwrap_or_else(|_| panic!("the controller did not start: {what}"))
+        .unwrap();
+    assert!(!list
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .contains("watch=true"));
+    send.send_response(json_response(
+        200,
+        &empty_list("apistrategie.nl/v1alpha1", "ApiPublicationList"),
+    ));
+    let (watching, open) = tokio::time::timeout(WAIT, api.publications.recv())
+        .await
+        .expect("no ApiPublication watch after the list")
+        .unwrap();
+    assert!(watching
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .contains("watch=true"));
+    open
+}
+
+/// A Lease lost while leading (another replica holds it when this one renews) stops the
+/// controller; this replica keeps serving the webhook, waits for the other holder's Lease to
+/// expire, takes it back and starts the controller afresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_lost_at_runtime_stops_the_controller_until_it_is_taken_back() {
+    let (ctx, mut api) = context();
+    let (readiness, stop, run) = start(ctx);
+
+    // Taken, but read back as renewed 28 s ago: inside the 5 s grace before it expires, so
+    // the manager renews it at once instead of 25 s later.
+    take_the_lease(&mut api, true, |held| held["renewTime"] = seconds_ago(28)).await;
+    let _first_watch = controller_started(&mut api, "after the Lease was taken").await;
+    until("the cache gate opens after the first list", || {
+        readiness.is_ready()
+    })
+    .await;
+
+    // The renewal goes through, but reading the Lease back shows another holder: it was taken
+    // over meanwhile. Theirs expires in a second.
+    let renew = api
+        .lease("PATCH", LEASE_PATH, 200, &lease(8, json!({})))
+        .await;
+    assert_eq!(renew.content_type, "application/strategic-merge-patch+json");
+    assert!(
+        renew.body["spec"]["renewTime"].is_string(),
+        "{}",
+        renew.body
+    );
+    assert!(
+        renew.body["spec"].get("holderIdentity").is_none(),
+        "{}",
+        renew.body
+    );
+    let theirs = lease(
+        9,
+        json!({"holderIdentity": OTHER, "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+               "acquireTime": seconds_ago(29), "renewTime": seconds_ago(29),
+               "leaseTransitions": 2}),
+    );
+    api.lease("GET", LEASE_PATH, 200, &theirs).await;
+
+    // Not leading: the webhook is still served (the gate stays open) while the manager waits
+    // out the other holder's Lease; then it finds the Lease free, takes it back, and only a
+    // stopped controller can start again, with a new list.
+    assert!(readiness.is_ready());
+    take_the_lease(&mut api, false, |_| {}).await;
+    let _second_watch = controller_started(&mut api, "after the Lease was taken back").await;
+    until("the cache gate opens after the new list", || {
+        readiness.is_ready()
+    })
+    .await;
+    api.quiet_leases();
+
+    // Shutdown releases the Lease, as in the first test.
+    stop.send(true).unwrap();
+    let release = api
+        .lease(
+            "PATCH",
+            LEASE_PATH,
+            200,
+            &lease(10, json!({"leaseTransitions": 2})),
+        )
+        .await;
+    assert_eq!(release.body["spec"]["holderIdentity"], Value::Null);
+    api.lease(
+        "GET",
+        LEASE_PATH,
+        200,
+        &lease(10, json!({"leaseTransitions": 2})),
+    )
+    .await;
+    tokio::time::timeout(WAIT, run)
+        .await
+        .expect("run did not return after shutdown")
+        .unwrap()
+        .unwrap();
+    api.quiet_leases();
 }
 
 /// The same cache gate without election (`--no-leader-election`): no Lease is touched, the
