@@ -341,15 +341,13 @@ async fn takes_the_lease_runs_the_controller_and_releases_the_lease_on_shutdown(
     api.quiet_leases();
 
     // Shutdown: the controller stops and the Lease is released, holder cleared.
-    stop.send(true).unwrap();
-    let release = api
-        .lease(
-            "PATCH",
-            LEASE_PATH,
-            200,
-            &lease(4, json!({"leaseTransitions": 1})),
-        )
-        .await;
+    let release = shut_down_releasing(
+        &mut api,
+        stop,
+        run,
+        lease(4, json!({"leaseTransitions": 1})),
+    )
+    .await;
     assert_eq!(
         release.content_type,
         "application/strategic-merge-patch+json"
@@ -366,18 +364,6 @@ async fn takes_the_lease_runs_the_controller_and_releases_the_lease_on_shutdown(
         json!({"holderIdentity": null, "acquireTime": null, "renewTime": null,
                "leaseDurationSeconds": null})
     );
-    api.lease(
-        "GET",
-        LEASE_PATH,
-        200,
-        &lease(4, json!({"leaseTransitions": 1})),
-    )
-    .await;
-    tokio::time::timeout(WAIT, run)
-        .await
-        .expect("run did not return after shutdown")
-        .unwrap()
-        .unwrap();
     assert!(readiness.is_ready());
     api.quiet_leases();
 }
@@ -432,6 +418,25 @@ fn seconds_ago(seconds: i64) -> Value {
         .checked_sub(k8s_openapi::jiff::SignedDuration::from_secs(seconds))
         .unwrap();
     serde_json::to_value(MicroTime(then)).unwrap()
+}
+
+/// Stops `run` while it holds the Lease: the release patch and the read-back are answered with
+/// `released`, and `run` must return. The release patch is returned for the test to check.
+async fn shut_down_releasing(
+    api: &mut Api,
+    stop: watch::Sender<bool>,
+    run: tokio::task::JoinHandle<controller::Result<()>>,
+    released: Value,
+) -> Seen {
+    stop.send(true).unwrap();
+    let release = api.lease("PATCH", LEASE_PATH, 200, &released).await;
+    api.lease("GET", LEASE_PATH, 200, &released).await;
+    tokio::time::timeout(WAIT, run)
+        .await
+        .expect("run did not return after shutdown")
+        .unwrap()
+        .unwrap();
+    release
 }
 
 /// Takes the Lease as the first test shows in detail; the Lease read back afterwards is
@@ -543,28 +548,14 @@ async fn a_lease_lost_at_runtime_stops_the_controller_until_it_is_taken_back() {
     api.quiet_leases();
 
     // Shutdown releases the Lease, as in the first test.
-    stop.send(true).unwrap();
-    let release = api
-        .lease(
-            "PATCH",
-            LEASE_PATH,
-            200,
-            &lease(10, json!({"leaseTransitions": 2})),
-        )
-        .await;
-    assert_eq!(release.body["spec"]["holderIdentity"], Value::Null);
-    api.lease(
-        "GET",
-        LEASE_PATH,
-        200,
-        &lease(10, json!({"leaseTransitions": 2})),
+    let release = shut_down_releasing(
+        &mut api,
+        stop,
+        run,
+        lease(10, json!({"leaseTransitions": 2})),
     )
     .await;
-    tokio::time::timeout(WAIT, run)
-        .await
-        .expect("run did not return after shutdown")
-        .unwrap()
-        .unwrap();
+    assert_eq!(release.body["spec"]["holderIdentity"], Value::Null);
     api.quiet_leases();
 }
 

@@ -92,8 +92,6 @@ impl ProblemInvalidInput {
 
 impl Check for ProblemInvalidInput {
     fn check(&self, doc: &Document, sink: &mut Sink) {
-        // `paths` itself is the start of `..`, not one of its results; array items have
-        // numeric keys that match neither filter.
         for &((read_or_delete, write), place) in
             &doc.shared(Selections::collect).path_operation_keys
         {

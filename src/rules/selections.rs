@@ -26,8 +26,8 @@ pub struct Selections {
     /// `$.paths..servers`: every node under a key `servers` below `paths`.
     pub path_servers: Vec<Place>,
     /// `$.paths..[?(@property.match(…))]` of `nlgov:problem-invalid-input`: every node below
-    /// `paths` whose key passes one of its two filters, with the filters' verdicts
-    /// (`(read_or_delete, write)`).
+    /// `paths` (not `paths` itself, the start of `..`) whose key passes one of its two filters,
+    /// with the filters' verdicts (`(read_or_delete, write)`). Array items have no key here.
     pub path_operation_keys: Vec<((bool, bool), Place)>,
 }
 

@@ -310,13 +310,14 @@ thread_local! {
 }
 
 fn compiles(pattern: &str) -> bool {
+    let compile = || super::ajv::js_regex(pattern, "").is_ok();
     if pattern.len() > REMEMBERED_PATTERN_LEN {
-        return super::ajv::js_regex(pattern, "").is_ok();
+        return compile();
     }
     if let Some(verdict) = PATTERN_COMPILES.with_borrow(|known| known.get(pattern).copied()) {
         return verdict;
     }
-    let verdict = super::ajv::js_regex(pattern, "").is_ok();
+    let verdict = compile();
     PATTERN_COMPILES.with_borrow_mut(|known| {
         if known.len() >= REMEMBERED_PATTERNS {
             known.clear();

@@ -65,8 +65,8 @@ static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
 // Each compiled schema is made from the vendored documents it refers to, parsed once: a lint
 // parses only what its OpenAPI version needs at start-up (all 270 KB of them took a tenth of a
 // small document's lint).
-static OAS_3_0_ALONE: LazyLock<Vendored> = LazyLock::new(|| parse(&[OAS_3_0_FILES]));
-static DRAFT4_ALONE: LazyLock<Vendored> = LazyLock::new(|| parse(&[DRAFT4_FILES]));
+static OAS_3_0_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[OAS_3_0_FILES]));
+static DRAFT4_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[DRAFT4_FILES]));
 static SWAGGER_2_0_DOCUMENTS: LazyLock<Vendored> =
     LazyLock::new(|| parse(&[SWAGGER_2_0_FILES, DRAFT4_FILES]));
 static OAS_3_1_DOCUMENTS: LazyLock<Vendored> =
@@ -76,8 +76,16 @@ static OAS_3_2_DOCUMENTS: LazyLock<Vendored> =
 static JSON_SCHEMA_2020_12_DOCUMENTS: LazyLock<Vendored> =
     LazyLock::new(|| parse(&[JSON_SCHEMA_2020_12_FILES]));
 
-fn compile_from(vendored: &'static Vendored, dialect: Dialect, root: &str) -> Compiled {
+/// The schema at `root` of `vendored`. `meta_formats`: check `format` inside meta-schema parts
+/// too (only the Swagger 2.0 schema's precompiled validator does).
+fn compile_from(
+    vendored: &'static Vendored,
+    dialect: Dialect,
+    root: &str,
+    meta_formats: bool,
+) -> Compiled {
     let mut c = StaticCompiler::new(dialect, vendored);
+    c.meta_formats = meta_formats;
     let root = c.root(root);
     Compiled {
         set: c.set,
@@ -96,34 +104,30 @@ const JSON_SCHEMA_2020_12: &str = "https://json-schema.org/draft/2020-12/schema"
 /// The Swagger 2.0 document schema `oas2-schema` validates with. It is an `ajv` 2020 schema
 /// that refers into the draft-04 meta-schema; those parts keep draft-04 semantics and, as in
 /// the reference's precompiled validator, check `format` (`pattern` must be a `regex`).
-pub static OAS_2_0: LazyLock<Compiled> = LazyLock::new(|| compile_swagger(&SWAGGER_2_0_DOCUMENTS));
-
-fn compile_swagger(vendored: &'static Vendored) -> Compiled {
-    let mut c = StaticCompiler::new(Dialect::Draft2020, vendored);
-    c.meta_formats = true;
-    let root = c.root(SWAGGER_2_0);
-    Compiled {
-        set: c.set,
-        root,
-        dialect: Dialect::Draft2020,
-    }
-}
+pub static OAS_2_0: LazyLock<Compiled> = LazyLock::new(|| {
+    compile_from(
+        &SWAGGER_2_0_DOCUMENTS,
+        Dialect::Draft2020,
+        SWAGGER_2_0,
+        true,
+    )
+});
 
 /// The OpenAPI 3.0 document schema `oas3-schema` validates 3.0 (and unknown 3.x) documents with.
 pub static OAS_3_0: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&OAS_3_0_ALONE, Dialect::Draft2020, OAS_3_0_URI));
+    LazyLock::new(|| compile_from(&OAS_3_0_DOCUMENTS, Dialect::Draft2020, OAS_3_0_URI, false));
 
 /// The OpenAPI 3.1 document schema (with its Schema Object dialect).
 pub static OAS_3_1: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&OAS_3_1_DOCUMENTS, Dialect::Draft2020, OAS_3_1_URI));
+    LazyLock::new(|| compile_from(&OAS_3_1_DOCUMENTS, Dialect::Draft2020, OAS_3_1_URI, false));
 
 /// The OpenAPI 3.2 document schema (with its Schema Object dialect).
 pub static OAS_3_2: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&OAS_3_2_DOCUMENTS, Dialect::Draft2020, OAS_3_2_URI));
+    LazyLock::new(|| compile_from(&OAS_3_2_DOCUMENTS, Dialect::Draft2020, OAS_3_2_URI, false));
 
 /// The draft-04 meta-schema, which example schemas of OpenAPI 3.0 documents must conform to.
 pub static META_DRAFT4: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&DRAFT4_ALONE, Dialect::Draft4, DRAFT4));
+    LazyLock::new(|| compile_from(&DRAFT4_DOCUMENTS, Dialect::Draft4, DRAFT4, false));
 
 /// The 2020-12 meta-schema, which example schemas of OpenAPI 3.1/3.2 documents must conform to.
 pub static META_2020: LazyLock<Compiled> = LazyLock::new(|| {
@@ -131,6 +135,7 @@ pub static META_2020: LazyLock<Compiled> = LazyLock::new(|| {
         &JSON_SCHEMA_2020_12_DOCUMENTS,
         Dialect::Draft2020,
         JSON_SCHEMA_2020_12,
+        false,
     )
 });
 
@@ -142,9 +147,12 @@ mod tests {
     /// document left out would make `StaticCompiler::root` panic instead).
     #[test]
     fn each_schema_compiles_from_its_documents_as_from_all() {
-        let among_all = |dialect, uri| compile_from(&VENDORED, dialect, uri);
+        let among_all = |dialect, uri| compile_from(&VENDORED, dialect, uri, false);
         for (alone, all) in [
-            (&*OAS_2_0, compile_swagger(&VENDORED)),
+            (
+                &*OAS_2_0,
+                compile_from(&VENDORED, Dialect::Draft2020, SWAGGER_2_0, true),
+            ),
             (&*OAS_3_0, among_all(Dialect::Draft2020, OAS_3_0_URI)),
             (&*OAS_3_1, among_all(Dialect::Draft2020, OAS_3_1_URI)),
             (&*OAS_3_2, among_all(Dialect::Draft2020, OAS_3_2_URI)),
