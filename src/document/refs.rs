@@ -395,17 +395,21 @@ fn pointer_segments(fragment: &str) -> Option<Vec<Cow<'_, str>>> {
         return Some(Vec::new());
     }
     let rest = rest.strip_prefix('/')?;
-    Some(
-        rest.split('/')
-            .map(|s| {
-                if s.contains(['%', '~']) {
-                    Cow::Owned(percent_decode(s).replace("~1", "/").replace("~0", "~"))
-                } else {
-                    Cow::Borrowed(s)
-                }
-            })
-            .collect(),
-    )
+    Some(rest.split('/').map(pointer_segment).collect())
+}
+
+/// One segment of a JSON pointer in a URI fragment, percent-decoded and unescaped (`~1` is
+/// `/`, `~0` is `~`); borrowed when there is nothing to decode, as nearly always.
+pub(crate) fn pointer_segment(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['%', '~']) {
+        Cow::Owned(
+            percent_decode(segment)
+                .replace("~1", "/")
+                .replace("~0", "~"),
+        )
+    } else {
+        Cow::Borrowed(segment)
+    }
 }
 
 pub(crate) fn percent_decode(s: &str) -> String {

@@ -222,25 +222,29 @@ impl Kw {
 }
 
 /// A `patternProperties` pattern. Most are a literal prefix (`^x-`, `^/`), tested on every key
-/// of every object, so those skip the regex engine.
+/// of every object, so those are neither compiled nor run by the regex engine.
 #[derive(Debug, Clone)]
-pub struct KeyPattern {
-    regex: Arc<Regex>,
-    prefix: Option<Box<str>>,
+pub enum KeyPattern {
+    Prefix(Box<str>),
+    Regex(Arc<Regex>),
 }
 
 impl KeyPattern {
-    pub fn new(source: &str, regex: Arc<Regex>) -> Self {
-        KeyPattern {
-            regex,
-            prefix: literal_prefix(source),
-        }
+    /// The pattern of `source`, compiled by `compile` unless it is a literal prefix.
+    pub fn new<E>(
+        source: &str,
+        compile: impl FnOnce(&str) -> Result<Arc<Regex>, E>,
+    ) -> Result<Self, E> {
+        Ok(match literal_prefix(source) {
+            Some(prefix) => KeyPattern::Prefix(prefix),
+            None => KeyPattern::Regex(compile(source)?),
+        })
     }
 
     fn matches(&self, key: &str) -> bool {
-        match &self.prefix {
-            Some(prefix) => key.starts_with(&**prefix),
-            None => self.regex.find(key).is_some(),
+        match self {
+            KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
+            KeyPattern::Regex(regex) => regex.find(key).is_some(),
         }
     }
 }
@@ -1625,7 +1629,8 @@ mod tests {
         let keys = ["x-a", "X-a", "x", "/pets", "pets", "$ref", "", "x-", "ax-"];
         for source in ["^x-", "^\\/", "^/", "^", "^\\$ref$", "^[1-5]", "x-", "^x-$"] {
             let regex = Arc::new(js_regex(source, "u").expect("compiles"));
-            let pattern = KeyPattern::new(source, Arc::clone(&regex));
+            let pattern =
+                KeyPattern::new(source, |_| Ok::<_, ()>(Arc::clone(&regex))).expect("compiles");
             for key in keys {
                 assert_eq!(
                     pattern.matches(key),

@@ -12,6 +12,7 @@ use super::ajv::{
     js_regex, Dep, Dialect, ErrorMessage, JType, KeyPattern, Kw, SIdx, SNode, SchemaSet,
 };
 use super::formats::Format;
+use crate::document::refs::pointer_segment;
 use crate::document::{Document, Limits, NodeId, SourceFile, Syntax, Target, Tree, Value};
 
 /// Why a schema of the document cannot be used, as `ajv.compile` fails.
@@ -360,8 +361,8 @@ fn compile_object<'s, C: Compiler<'s>>(
     if let Some(Src::Obj(patterns)) = get("patternProperties").map(|v| c.read(v)) {
         let mut list = Vec::with_capacity(patterns.len());
         for (pattern, sub) in patterns {
-            let regex = KeyPattern::new(pattern, c.regex(pattern)?);
-            list.push((regex, c.sub(sub, relax)?));
+            let key_pattern = KeyPattern::new(pattern, |p| c.regex(p))?;
+            list.push((key_pattern, c.sub(sub, relax)?));
         }
         kw.pattern_properties = Some(list);
     }
@@ -493,6 +494,8 @@ pub struct StaticCompiler {
     ref_targets: Vec<SIdx>,
     /// `$ref` targets `ajv` compiles into functions of their own (see [`has_ref`]).
     fn_roots: Vec<SIdx>,
+    /// Each pattern compiled once: the OpenAPI 3.0 schema repeats 7 patterns 46 times.
+    regexes: HashMap<Box<str>, Arc<Regex>>,
     pub set: SchemaSet,
     dialect: Dialect,
     /// Check `format` in the json-schema.org meta-schemas too (as the reference's precompiled
@@ -513,6 +516,7 @@ impl StaticCompiler {
             memo: FxHashMap::default(),
             ref_targets: Vec::new(),
             fn_roots: Vec::new(),
+            regexes: HashMap::new(),
             set: SchemaSet::default(),
             dialect,
             meta_formats: false,
@@ -573,7 +577,7 @@ impl StaticCompiler {
         }
         if let Some(pointer) = fragment.strip_prefix('/') {
             for seg in pointer.split('/') {
-                let seg = percent_decode(seg).replace("~1", "/").replace("~0", "~");
+                let seg = pointer_segment(seg);
                 cur = match tree.value(cur) {
                     Value::Object(_) => tree.raw_get(cur, &seg)?,
                     Value::Array(items) => *items.get(seg.parse::<usize>().ok()?)?,
@@ -623,27 +627,6 @@ fn find_anchor(tree: &Tree, id: NodeId, anchor: &str) -> Option<NodeId> {
 
 fn strip_fragment(uri: &str) -> &str {
     uri.split('#').next().unwrap_or(uri)
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(x) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(x);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl Compiler<'static> for StaticCompiler {
@@ -729,10 +712,14 @@ impl Compiler<'static> for StaticCompiler {
     }
 
     fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail> {
-        match js_regex(source, "u") {
-            Ok(r) => Ok(Arc::new(r)),
-            Err(e) => panic!("vendored pattern {source} compiles: {e}"),
-        }
+        let regex =
+            self.regexes
+                .entry(source.into())
+                .or_insert_with(|| match js_regex(source, "u") {
+                    Ok(r) => Arc::new(r),
+                    Err(e) => panic!("vendored pattern {source} compiles: {e}"),
+                });
+        Ok(Arc::clone(regex))
     }
 
     fn dialect(&self, (_, r): StaticNode) -> Dialect {

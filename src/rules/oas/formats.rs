@@ -254,38 +254,108 @@ fn date_time(s: &str) -> bool {
 }
 
 fn uri_reference(s: &str) -> bool {
-    match s.strip_prefix('#') {
-        Some(fragment) => uri_fragment(fragment),
-        None => test(&URI_REFERENCE, s),
+    // Local `$ref`s (`#/…`) are most of the strings this format sees: the fragment alone
+    // decides, so the quick check is the whole answer there.
+    if s.starts_with('#') {
+        return surely_uri_reference(s);
     }
+    surely_uri_reference(s) || test(&URI_REFERENCE, s)
 }
 
-/// What `URI_REFERENCE` accepts after a leading `#` (nothing before a `#` can start with one):
-/// the characters `[a-z0-9\-._~!$&'"()*+,;=:@/?]` (any case) and `%` escapes. Local `$ref`s
-/// are most of the strings this format sees, and the regex engine backtracks through the
-/// whole pattern for each.
-fn uri_fragment(fragment: &str) -> bool {
-    let b = fragment.as_bytes();
+fn uri(s: &str) -> bool {
+    (s.contains('/') || s.contains(':')) && (surely_uri(s) || test(&URI_RE, s))
+}
+
+// Quick accepts for the usual shapes of URIs (`https://host/path?query#fragment`, relative
+// paths, local references). The expressions are long, the regex engine backtracks through them
+// for every string, and compiling one costs a small document's whole lint (~0.15 ms): these
+// accept only what the expression accepts, and leave anything else to it.
+
+/// `pchar` of the expressions besides letters, digits and `%` escapes. The uri-reference
+/// expression also lets `"` into paths, queries, fragments and host names; the uri one does not.
+fn is_pchar(c: u8, quote: bool) -> bool {
+    c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&c) || (quote && c == b'"')
+}
+
+/// Whether `part` is made of `allowed` characters and `%` escapes (two hex digits).
+fn made_of(part: &[u8], allowed: impl Fn(u8) -> bool) -> bool {
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
+    while i < part.len() {
+        match part[i] {
             b'%' => {
-                if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+                if !(part.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && part.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
                 {
                     return false;
                 }
                 i += 3;
             }
-            c if c.is_ascii_alphanumeric() || b"-._~!$&'\"()*+,;=:@/?".contains(&c) => i += 1,
+            c if allowed(c) => i += 1,
             _ => return false,
         }
     }
     true
 }
 
-fn uri(s: &str) -> bool {
-    (s.contains('/') || s.contains(':')) && test(&URI_RE, s)
+/// `s` split into what precedes the query and fragment, and whether the query and fragment
+/// (without their `?` and `#`) are made of the characters the expressions allow there.
+fn hier_part(s: &str, quote: bool) -> Option<&[u8]> {
+    let (before, fragment) = match s.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (s, None),
+    };
+    let (hier, query) = match before.split_once('?') {
+        Some((hier, query)) => (hier, Some(query)),
+        None => (before, None),
+    };
+    let tail_ok = |t: &str| {
+        made_of(t.as_bytes(), |c| {
+            is_pchar(c, quote) || c == b'/' || c == b'?'
+        })
+    };
+    (query.is_none_or(tail_ok) && fragment.is_none_or(tail_ok)).then_some(hier.as_bytes())
+}
+
+/// A URI reference that is pchars and `/` not starting with `//` (then a query and fragment):
+/// the expression matches it as a path without a scheme (`:` being a pchar, `https:` is a
+/// first segment), relative (`pchar+(/pchar*)*`) or absolute (`/`, then the same).
+fn surely_uri_reference(s: &str) -> bool {
+    hier_part(s, true).is_some_and(|hier| {
+        !hier.starts_with(b"//") && made_of(hier, |c| is_pchar(c, true) || c == b'/')
+    })
+}
+
+/// A scheme and then either `//host[:port]` and a path, or a non-empty path not starting with
+/// `//` (then a query and fragment). Host names here are the expression's `reg-name`, which
+/// also matches every IPv4 address; user information (`@`) and IP literals (`[…]`) are left
+/// to the expression.
+fn surely_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c));
+    let path_ok = |path: &[u8]| made_of(path, |c| is_pchar(c, false) || c == b'/');
+    scheme_ok
+        && hier_part(rest, false).is_some_and(|hier| match hier.strip_prefix(b"//") {
+            Some(after) => {
+                let (authority, path) =
+                    after.split_at(after.iter().position(|&c| c == b'/').unwrap_or(after.len()));
+                let (host, port) = match authority.iter().position(|&c| c == b':') {
+                    Some(colon) => (&authority[..colon], &authority[colon + 1..]),
+                    None => (authority, &[][..]),
+                };
+                made_of(host, |c| is_pchar(c, false) && c != b':' && c != b'@')
+                    && port.iter().all(u8::is_ascii_digit)
+                    && path_ok(path)
+            }
+            None => !hier.is_empty() && path_ok(hier),
+        })
 }
 
 fn regex(s: &str) -> bool {
@@ -348,6 +418,61 @@ mod tests {
             "#/a[0]",
         ] {
             assert_eq!(uri_reference(s), test(&URI_REFERENCE, s), "{s:?}");
+        }
+    }
+
+    /// The quick accepts never accept what the expressions reject, on every string of up to
+    /// five characters of an alphabet that exercises each part of them (and on longer ones
+    /// built from it), and they do accept the usual shapes.
+    #[test]
+    fn quick_uri_accepts_are_what_the_expressions_accept() {
+        const ALPHABET: &[u8] = b"a9:/?#@%\"[]F. ";
+        let mut strings = Vec::new();
+        let mut current = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for prefix in &current {
+                for &c in ALPHABET {
+                    next.push(format!("{prefix}{}", c as char));
+                }
+            }
+            strings.extend(next.iter().cloned());
+            current = next;
+        }
+        for stem in ["http://h", "x:/", "//h", "./a", "a"] {
+            for tail in [
+                "", ":80/p", ":8a", "@h/", "/%41?q#f", "#f#g", "?a/?b", "/\"q", ":/p",
+            ] {
+                strings.push(format!("{stem}{tail}"));
+            }
+        }
+        let (mut uris, mut references) = (0, 0);
+        for s in &strings {
+            if surely_uri(s) {
+                uris += 1;
+                assert!(test(&URI_RE, s), "uri {s:?}");
+            }
+            if surely_uri_reference(s) {
+                references += 1;
+                assert!(test(&URI_REFERENCE, s), "uri-reference {s:?}");
+            }
+            if s.starts_with('#') {
+                assert_eq!(uri_reference(s), test(&URI_REFERENCE, s), "{s:?}");
+            }
+        }
+        assert!(uris > 1000 && references > 1000, "{uris} {references}");
+        for usual in [
+            "https://example.com/a?b#c",
+            "http://localhost:8080/api/v1",
+            "https://www.overheid.nl",
+            "mailto:a",
+            "urn:isbn:0451450523",
+        ] {
+            assert!(surely_uri(usual), "{usual}");
+            assert!(surely_uri_reference(usual), "{usual}");
+        }
+        for usual in ["./schemas.yaml#/Pet", "/api/v1", "common.json", "#/a/b"] {
+            assert!(surely_uri_reference(usual), "{usual}");
         }
     }
 
