@@ -23,6 +23,8 @@ pub fn parse(
             text: &text,
             bytes: text.as_bytes(),
             key_spans: Vec::new(),
+            open_entries: Vec::new(),
+            open_items: Vec::new(),
             pos: 0,
             tree,
             file,
@@ -43,6 +45,10 @@ struct Parser<'a> {
     bytes: &'a [u8],
     /// The key spans of the objects being parsed, innermost last (one buffer for all).
     key_spans: Vec<(u32, u32)>,
+    /// The entries and items of the containers being parsed, innermost last: one buffer each,
+    /// so that each container's list is allocated once, at its final size, and not regrown.
+    open_entries: Vec<(Box<str>, NodeId)>,
+    open_items: Vec<NodeId>,
     pos: usize,
     tree: &'a mut Tree,
     file: FileId,
@@ -275,8 +281,8 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, open: u32, key_end: Option<u32>) -> Result<NodeId, LoadError> {
         self.pos += 1;
-        let mut entries: Vec<(Box<str>, NodeId)> = Vec::new();
         let spans_from = self.key_spans.len();
+        let entries_from = self.open_entries.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -296,7 +302,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 self.skip_ws();
                 let v = self.value(Some(kend))?;
-                entries.push((key, v));
+                self.open_entries.push((key, v));
                 self.key_spans.push((kstart, kend));
                 self.skip_ws();
                 match self.bytes.get(self.pos) {
@@ -309,6 +315,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let mut entries: Vec<_> = self.open_entries.drain(entries_from..).collect();
         let duplicates = merge_duplicates(&mut entries, &self.key_spans[spans_from..]);
         self.key_spans.truncate(spans_from);
         let close_end = self.pos as u32;
@@ -335,14 +342,15 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, open: u32, key_end: Option<u32>) -> Result<NodeId, LoadError> {
         self.pos += 1;
-        let mut items = Vec::new();
+        let items_from = self.open_items.len();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
         } else {
             loop {
                 self.skip_ws();
-                items.push(self.value(None)?);
+                let item = self.value(None)?;
+                self.open_items.push(item);
                 self.skip_ws();
                 match self.bytes.get(self.pos) {
                     Some(b',') => self.pos += 1,
@@ -354,6 +362,7 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        let items: Vec<_> = self.open_items.drain(items_from..).collect();
         let end = match (self.syntax, items.last()) {
             (Syntax::Yaml, Some(last)) => self.tree.node(*last).end,
             _ => self.pos as u32,
@@ -403,6 +412,9 @@ fn has_duplicates(entries: &[(Box<str>, NodeId)]) -> bool {
             .enumerate()
             .any(|(i, (k, _))| entries[..i].iter().any(|(k2, _)| k2 == k));
     }
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
-    !entries.iter().all(|(k, _)| seen.insert(&**k))
+    // Sorted rather than hashed: no hashing of every key of every large object, and no hash
+    // flooding either (keys are the document's).
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| &**k).collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|pair| pair[0] == pair[1])
 }

@@ -71,8 +71,10 @@ pub struct SourceFile {
     utf16_checkpoints: Vec<u32>,
 }
 
-/// Spacing of the UTF-16 checkpoints, in bytes.
-const CHECKPOINT: usize = 1024;
+/// Spacing of the UTF-16 checkpoints, in bytes: a position counts up to this many bytes, and
+/// the checkpoints take 4 bytes per this many of text (1.6 %). At 1,024 the positions of the
+/// findings of a 97 KB minified document cost a tenth of its whole lint.
+const CHECKPOINT: usize = 256;
 
 impl SourceFile {
     pub fn new(name: String, text: String, syntax: Syntax) -> Self {

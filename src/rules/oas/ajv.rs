@@ -114,12 +114,11 @@ pub struct ErrorMessage {
     pub all: Option<Box<str>>,
 }
 
-/// The keywords of a compiled schema object.
+/// The keywords of a compiled schema object. The validator looks at every keyword of every
+/// schema it evaluates, so the ones few schemas have live apart ([`RareKw`]): the rest, read
+/// on every evaluation, then take half the cache lines.
 #[derive(Debug, Default)]
 pub struct Kw {
-    pub dynamic_anchor: Option<Box<str>>,
-    /// `$dynamicRef` anchor, whether it is looked up at run time, and its static target.
-    pub dynamic_ref: Option<(Box<str>, bool, SIdx)>,
     pub r#ref: Option<SIdx>,
     /// Declared types, with `null` added for `nullable: true`.
     pub types: Vec<JType>,
@@ -128,21 +127,14 @@ pub struct Kw {
     /// Whether the types were declared (an empty `type: []` still counts).
     pub has_type: bool,
     pub nullable: bool,
-    pub r#const: Option<serde_json::Value>,
     pub r#enum: Option<Vec<serde_json::Value>>,
     pub not: Option<SIdx>,
     pub any_of: Option<Vec<SIdx>>,
     pub one_of: Option<Vec<SIdx>>,
     pub all_of: Option<Vec<SIdx>>,
-    pub r#if: Option<SIdx>,
-    pub then: Option<SIdx>,
-    pub r#else: Option<SIdx>,
     /// `maximum` and whether it is exclusive (draft-04 `exclusiveMaximum: true`).
     pub maximum: Option<(f64, bool)>,
     pub minimum: Option<(f64, bool)>,
-    pub exclusive_maximum: Option<f64>,
-    pub exclusive_minimum: Option<f64>,
-    pub multiple_of: Option<f64>,
     pub max_length: Option<f64>,
     pub min_length: Option<f64>,
     pub pattern: Option<(Box<str>, Arc<Regex>)>,
@@ -153,24 +145,10 @@ pub struct Kw {
     /// Types of a single `items` schema (for `uniqueItems`).
     pub item_types: Vec<JType>,
     pub items: Option<SIdx>,
-    pub items_tuple: Option<Vec<SIdx>>,
-    pub additional_items: Option<SIdx>,
-    pub prefix_items: Option<Vec<SIdx>>,
-    pub contains: Option<SIdx>,
-    pub min_contains: Option<f64>,
-    pub max_contains: Option<f64>,
-    pub max_properties: Option<f64>,
-    pub min_properties: Option<f64>,
     pub required: Option<Vec<Box<str>>>,
-    pub property_names: Option<SIdx>,
     pub additional_properties: Option<SIdx>,
-    pub dependencies: Option<Vec<(Box<str>, Dep)>>,
     pub properties: Option<Vec<(Box<str>, SIdx)>>,
     pub pattern_properties: Option<Vec<(KeyPattern, SIdx)>>,
-    pub dependent_required: Option<Vec<(Box<str>, Names)>>,
-    pub dependent_schemas: Option<Vec<(Box<str>, SIdx)>>,
-    pub unevaluated_properties: Option<SIdx>,
-    pub error_message: Option<ErrorMessage>,
     /// Which keyword groups have keywords in this schema (`ajv`'s `shouldUseGroup`).
     pub groups: [bool; 4],
     /// Whether results for this schema may be memoised per instance node (targets of `$ref`).
@@ -181,7 +159,69 @@ pub struct Kw {
     pub fn_root: bool,
     /// No keyword that can fail: `{}` (`ajv`'s `alwaysValidSchema`), set once compiled.
     pub empty: bool,
+    /// The keywords few schemas have; `None` when this one has none of them.
+    pub rare: Option<Box<RareKw>>,
 }
+
+/// Keywords of a compiled schema that few schemas have (see [`Kw`]).
+#[derive(Debug, Default)]
+pub struct RareKw {
+    pub dynamic_anchor: Option<Box<str>>,
+    /// `$dynamicRef` anchor, whether it is looked up at run time, and its static target.
+    pub dynamic_ref: Option<(Box<str>, bool, SIdx)>,
+    pub r#const: Option<serde_json::Value>,
+    pub r#if: Option<SIdx>,
+    pub then: Option<SIdx>,
+    pub r#else: Option<SIdx>,
+    pub exclusive_maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub multiple_of: Option<f64>,
+    pub items_tuple: Option<Vec<SIdx>>,
+    pub additional_items: Option<SIdx>,
+    pub prefix_items: Option<Vec<SIdx>>,
+    pub contains: Option<SIdx>,
+    pub min_contains: Option<f64>,
+    pub max_contains: Option<f64>,
+    pub max_properties: Option<f64>,
+    pub min_properties: Option<f64>,
+    pub property_names: Option<SIdx>,
+    pub dependencies: Option<Vec<(Box<str>, Dep)>>,
+    pub dependent_required: Option<Vec<(Box<str>, Names)>>,
+    pub dependent_schemas: Option<Vec<(Box<str>, SIdx)>>,
+    pub unevaluated_properties: Option<SIdx>,
+    pub error_message: Option<ErrorMessage>,
+}
+
+impl RareKw {
+    const NONE: RareKw = RareKw {
+        dynamic_anchor: None,
+        dynamic_ref: None,
+        r#const: None,
+        r#if: None,
+        then: None,
+        r#else: None,
+        exclusive_maximum: None,
+        exclusive_minimum: None,
+        multiple_of: None,
+        items_tuple: None,
+        additional_items: None,
+        prefix_items: None,
+        contains: None,
+        min_contains: None,
+        max_contains: None,
+        max_properties: None,
+        min_properties: None,
+        property_names: None,
+        dependencies: None,
+        dependent_required: None,
+        dependent_schemas: None,
+        unevaluated_properties: None,
+        error_message: None,
+    };
+}
+
+/// What [`Kw::rare`] gives for a schema without rare keywords.
+static NO_RARE_KEYWORDS: RareKw = RareKw::NONE;
 
 /// An arena of compiled schemas.
 #[derive(Debug, Default)]
@@ -205,18 +245,28 @@ impl SchemaSet {
 }
 
 impl Kw {
+    /// The rare keywords (all `None` when the schema has none).
+    pub fn rare(&self) -> &RareKw {
+        self.rare.as_deref().unwrap_or(&NO_RARE_KEYWORDS)
+    }
+
+    /// The rare keywords, to set one.
+    pub fn rare_mut(&mut self) -> &mut RareKw {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
     pub fn is_empty_schema(&self) -> bool {
         !self.has_type
             && self.r#ref.is_none()
-            && self.dynamic_ref.is_none()
-            && self.r#const.is_none()
+            && self.rare().dynamic_ref.is_none()
+            && self.rare().r#const.is_none()
             && self.r#enum.is_none()
             && self.not.is_none()
             && self.any_of.is_none()
             && self.one_of.is_none()
             && self.all_of.is_none()
-            && self.r#if.is_none()
-            && self.error_message.is_none()
+            && self.rare().r#if.is_none()
+            && self.rare().error_message.is_none()
             && self.groups == [false; 4]
     }
 }
@@ -664,7 +714,7 @@ impl<'a> Validator<'a> {
         let mut valid = true;
         let mut ev = Evaluated::default();
         let view = self.view(inst);
-        let track_here = track || kw.unevaluated_properties.is_some();
+        let track_here = track || kw.rare().unevaluated_properties.is_some();
 
         // Types: checked up front unless the schema has a single type whose group has keywords
         // here, in which case the group reports the type error in its place.
@@ -689,12 +739,12 @@ impl<'a> Validator<'a> {
             gate!();
 
             // Untyped keywords.
-            if let Some(anchor) = &kw.dynamic_anchor {
+            if let Some(anchor) = &kw.rare().dynamic_anchor {
                 if !self.dyn_anchors.iter().any(|(a, _)| *a == &**anchor) {
                     self.dyn_anchors.push((anchor, s));
                 }
             }
-            if let Some((anchor, runtime, fallback)) = &kw.dynamic_ref {
+            if let Some((anchor, runtime, fallback)) = &kw.rare().dynamic_ref {
                 let target = if *runtime {
                     self.dyn_anchors
                         .iter()
@@ -714,7 +764,7 @@ impl<'a> Validator<'a> {
                 valid &= v;
                 gate!();
             }
-            if let Some(c) = &kw.r#const {
+            if let Some(c) = &kw.rare().r#const {
                 if !self.equals_json(inst, c, 0) {
                     self.error(
                         s,
@@ -817,9 +867,9 @@ impl<'a> Validator<'a> {
                     gate!();
                 }
             }
-            if let Some(cond) = kw.r#if {
-                let then = kw.then.filter(|&t| !self.set.always_valid(t));
-                let els = kw.r#else.filter(|&t| !self.set.always_valid(t));
+            if let Some(cond) = kw.rare().r#if {
+                let then = kw.rare().then.filter(|&t| !self.set.always_valid(t));
+                let els = kw.rare().r#else.filter(|&t| !self.set.always_valid(t));
                 if then.is_some() || els.is_some() {
                     let (if_valid, e) = self.eval_silent(cond, inst, track_here);
                     ev.merge(e);
@@ -887,7 +937,7 @@ impl<'a> Validator<'a> {
             }
         }
 
-        if let Some(em) = &kw.error_message {
+        if let Some(em) = &kw.rare().error_message {
             if self.errors.len() > start && !self.halted {
                 self.apply_error_message(s, em, start);
             }
@@ -903,8 +953,12 @@ impl<'a> Validator<'a> {
                 .map(|(m, excl)| ("maximum", if excl { "<" } else { "<=" }, m)),
             kw.minimum
                 .map(|(m, excl)| ("minimum", if excl { ">" } else { ">=" }, m)),
-            kw.exclusive_maximum.map(|m| ("exclusiveMaximum", "<", m)),
-            kw.exclusive_minimum.map(|m| ("exclusiveMinimum", ">", m)),
+            kw.rare()
+                .exclusive_maximum
+                .map(|m| ("exclusiveMaximum", "<", m)),
+            kw.rare()
+                .exclusive_minimum
+                .map(|m| ("exclusiveMinimum", ">", m)),
         ];
         for (keyword, cmp, lim) in limits.into_iter().flatten() {
             let ok = match cmp {
@@ -926,7 +980,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(m) = kw.multiple_of {
+        if let Some(m) = kw.rare().multiple_of {
             let q = n / m;
             if !(q.is_finite() && q.fract() == 0.0) {
                 self.error(
@@ -1042,8 +1096,8 @@ impl<'a> Validator<'a> {
         }
         // Items: `prefixItems`/`items` (2020) or `additionalItems`/`items` (draft-04/07).
         let tuple = match self.opts.dialect {
-            Dialect::Draft2020 => kw.prefix_items.as_ref(),
-            _ => kw.items_tuple.as_ref(),
+            Dialect::Draft2020 => kw.rare().prefix_items.as_ref(),
+            _ => kw.rare().items_tuple.as_ref(),
         };
         if let Some(tuple) = tuple {
             for (i, &sub) in tuple.iter().enumerate() {
@@ -1058,7 +1112,7 @@ impl<'a> Validator<'a> {
         }
         let (rest_schema, rest_keyword) = match self.opts.dialect {
             Dialect::Draft2020 => (kw.items, "items"),
-            _ if kw.items_tuple.is_some() => (kw.additional_items, "additionalItems"),
+            _ if kw.rare().items_tuple.is_some() => (kw.rare().additional_items, "additionalItems"),
             _ => (kw.items, "items"),
         };
         if let Some(rest) = rest_schema {
@@ -1086,9 +1140,12 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(contains) = kw.contains {
+        if let Some(contains) = kw.rare().contains {
             let (min, max) = if self.opts.dialect == Dialect::Draft2020 {
-                (kw.min_contains.unwrap_or(1.0), kw.max_contains)
+                (
+                    kw.rare().min_contains.unwrap_or(1.0),
+                    kw.rare().max_contains,
+                )
             } else {
                 (1.0, None)
             };
@@ -1240,8 +1297,8 @@ impl<'a> Validator<'a> {
                 }
             };
         }
-        let max = (kw.max_properties, "maxProperties");
-        let min = (kw.min_properties, "minProperties");
+        let max = (kw.rare().max_properties, "maxProperties");
+        let min = (kw.rare().min_properties, "minProperties");
         if !self.size_limits(s, count, max, min, "properties") {
             fail!();
         }
@@ -1258,7 +1315,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(names) = kw.property_names {
+        if let Some(names) = kw.rare().property_names {
             if !self.set.always_valid(names) {
                 for (key, _) in entries() {
                     let (v, _) = self.eval_composite(names, Inst::Key(key), false);
@@ -1311,7 +1368,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(deps) = &kw.dependencies {
+        if let Some(deps) = &kw.rare().dependencies {
             for (prop, dep) in deps {
                 if !has(prop) {
                     continue;
@@ -1396,7 +1453,7 @@ impl<'a> Validator<'a> {
             }
         }
         if self.opts.dialect == Dialect::Draft2020 {
-            if let Some(deps) = &kw.dependent_required {
+            if let Some(deps) = &kw.rare().dependent_required {
                 for (prop, names) in deps {
                     if !has(prop) {
                         continue;
@@ -1421,7 +1478,7 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            if let Some(deps) = &kw.dependent_schemas {
+            if let Some(deps) = &kw.rare().dependent_schemas {
                 for (prop, sub) in deps {
                     if !has(prop) {
                         continue;
@@ -1435,7 +1492,7 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            if let Some(uneval) = kw.unevaluated_properties {
+            if let Some(uneval) = kw.rare().unevaluated_properties {
                 let is_false = matches!(self.set.nodes[uneval as usize], SNode::Bool(false));
                 if !ev.all && !self.set.always_valid(uneval) {
                     for (key, child) in entries() {

@@ -193,17 +193,17 @@ fn compile_object<'s, C: Compiler<'s>>(
 
     if d2020 {
         if let Some(Src::Str(a)) = get("$dynamicAnchor").map(|v| c.read(v)) {
-            kw.dynamic_anchor = Some(a.into());
+            kw.rare_mut().dynamic_anchor = Some(a.into());
         }
         if let Some(Src::Str(r)) = get("$dynamicRef").map(|v| c.read(v)) {
-            kw.dynamic_ref = Some(c.dynamic_ref(holder, r)?);
+            kw.rare_mut().dynamic_ref = Some(c.dynamic_ref(holder, r)?);
         }
     }
     if let Some(Src::Str(r)) = get("$ref").map(|v| c.read(v)) {
         kw.r#ref = Some(c.dollar_ref(holder, r)?);
     }
     if let Some(v) = get("const") {
-        kw.r#const = Some(c.json(v));
+        kw.rare_mut().r#const = Some(c.json(v));
     }
     if let Some(v) = get("enum") {
         if let serde_json::Value::Array(values) = c.json(v) {
@@ -227,12 +227,12 @@ fn compile_object<'s, C: Compiler<'s>>(
         }
     }
     if let Some(v) = get("if") {
-        kw.r#if = Some(c.sub(v, relax)?);
+        kw.rare_mut().r#if = Some(c.sub(v, relax)?);
         if let Some(t) = get("then") {
-            kw.then = Some(c.sub(t, relax)?);
+            kw.rare_mut().then = Some(c.sub(t, relax)?);
         }
         if let Some(e) = get("else") {
-            kw.r#else = Some(c.sub(e, relax)?);
+            kw.rare_mut().r#else = Some(c.sub(e, relax)?);
         }
     }
 
@@ -247,10 +247,16 @@ fn compile_object<'s, C: Compiler<'s>>(
         kw.minimum = Some((m, excl));
     }
     if dialect != Dialect::Draft4 {
-        kw.exclusive_maximum = get("exclusiveMaximum").and_then(|v| num(&c.read(v)));
-        kw.exclusive_minimum = get("exclusiveMinimum").and_then(|v| num(&c.read(v)));
+        if let Some(n) = get("exclusiveMaximum").and_then(|v| num(&c.read(v))) {
+            kw.rare_mut().exclusive_maximum = Some(n);
+        }
+        if let Some(n) = get("exclusiveMinimum").and_then(|v| num(&c.read(v))) {
+            kw.rare_mut().exclusive_minimum = Some(n);
+        }
     }
-    kw.multiple_of = get("multipleOf").and_then(|v| num(&c.read(v)));
+    if let Some(n) = get("multipleOf").and_then(|v| num(&c.read(v))) {
+        kw.rare_mut().multiple_of = Some(n);
+    }
 
     // Strings.
     kw.max_length = get("maxLength").and_then(|v| num(&c.read(v)));
@@ -278,7 +284,7 @@ fn compile_object<'s, C: Compiler<'s>>(
                 for i in list {
                     subs.push(c.sub(i, relax)?);
                 }
-                kw.items_tuple = Some(subs);
+                kw.rare_mut().items_tuple = Some(subs);
             }
             Src::Obj(item_entries) => {
                 kw.item_types = item_types(c, &item_entries);
@@ -290,26 +296,34 @@ fn compile_object<'s, C: Compiler<'s>>(
     }
     if !d2020 {
         if let Some(v) = get("additionalItems") {
-            kw.additional_items = Some(c.sub(v, relax)?);
+            kw.rare_mut().additional_items = Some(c.sub(v, relax)?);
         }
     } else if let Some(Src::Arr(list)) = get("prefixItems").map(|v| c.read(v)) {
         let mut subs = Vec::with_capacity(list.len());
         for i in list {
             subs.push(c.sub(i, Relax::None)?);
         }
-        kw.prefix_items = Some(subs);
+        kw.rare_mut().prefix_items = Some(subs);
     }
     if let Some(v) = get("contains") {
-        kw.contains = Some(c.sub(v, relax)?);
+        kw.rare_mut().contains = Some(c.sub(v, relax)?);
     }
     if d2020 {
-        kw.min_contains = get("minContains").and_then(|v| num(&c.read(v)));
-        kw.max_contains = get("maxContains").and_then(|v| num(&c.read(v)));
+        if let Some(n) = get("minContains").and_then(|v| num(&c.read(v))) {
+            kw.rare_mut().min_contains = Some(n);
+        }
+        if let Some(n) = get("maxContains").and_then(|v| num(&c.read(v))) {
+            kw.rare_mut().max_contains = Some(n);
+        }
     }
 
     // Objects.
-    kw.max_properties = get("maxProperties").and_then(|v| num(&c.read(v)));
-    kw.min_properties = get("minProperties").and_then(|v| num(&c.read(v)));
+    if let Some(n) = get("maxProperties").and_then(|v| num(&c.read(v))) {
+        kw.rare_mut().max_properties = Some(n);
+    }
+    if let Some(n) = get("minProperties").and_then(|v| num(&c.read(v))) {
+        kw.rare_mut().min_properties = Some(n);
+    }
     let properties = match get("properties").map(|v| c.read(v)) {
         Some(Src::Obj(props)) => Some(props),
         _ => None,
@@ -336,7 +350,7 @@ fn compile_object<'s, C: Compiler<'s>>(
         }
     }
     if let Some(v) = get("propertyNames") {
-        kw.property_names = Some(c.sub(v, relax)?);
+        kw.rare_mut().property_names = Some(c.sub(v, relax)?);
     }
     if let Some(v) = get("additionalProperties") {
         kw.additional_properties = Some(c.sub(v, relax)?);
@@ -349,7 +363,7 @@ fn compile_object<'s, C: Compiler<'s>>(
                 _ => list.push((name.into(), Dep::Schema(c.sub(dep, relax)?))),
             }
         }
-        kw.dependencies = Some(list);
+        kw.rare_mut().dependencies = Some(list);
     }
     if let Some(props) = properties {
         let mut list = Vec::with_capacity(props.len());
@@ -374,24 +388,24 @@ fn compile_object<'s, C: Compiler<'s>>(
                     list.push((name.into(), strings(c, &items)));
                 }
             }
-            kw.dependent_required = Some(list);
+            kw.rare_mut().dependent_required = Some(list);
         }
         if let Some(Src::Obj(deps)) = get("dependentSchemas").map(|v| c.read(v)) {
             let mut list = Vec::with_capacity(deps.len());
             for (name, dep) in deps {
                 list.push((name.into(), c.sub(dep, Relax::None)?));
             }
-            kw.dependent_schemas = Some(list);
+            kw.rare_mut().dependent_schemas = Some(list);
         }
         if let Some(v) = get("unevaluatedProperties") {
-            kw.unevaluated_properties = Some(c.sub(v, Relax::None)?);
+            kw.rare_mut().unevaluated_properties = Some(c.sub(v, Relax::None)?);
         }
     }
 
     if let Some(em) = get("errorMessage") {
         match c.read(em) {
             Src::Str(s) => {
-                kw.error_message = Some(ErrorMessage {
+                kw.rare_mut().error_message = Some(ErrorMessage {
                     keywords: Vec::new(),
                     properties: Vec::new(),
                     all: Some(s.into()),
@@ -415,7 +429,7 @@ fn compile_object<'s, C: Compiler<'s>>(
                         _ => {}
                     }
                 }
-                kw.error_message = Some(message);
+                kw.rare_mut().error_message = Some(message);
             }
             _ => {}
         }

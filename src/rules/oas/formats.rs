@@ -254,10 +254,10 @@ fn date_time(s: &str) -> bool {
 }
 
 fn uri_reference(s: &str) -> bool {
-    // Local `$ref`s (`#/…`) are most of the strings this format sees: the fragment alone
-    // decides, so the quick check is the whole answer there.
-    if s.starts_with('#') {
-        return surely_uri_reference(s);
+    // Local `$ref`s (`#/…`) are most of the strings this format sees; after a leading `#` the
+    // expression has only a fragment left to match, so this check is the whole answer.
+    if let Some(fragment) = s.strip_prefix('#') {
+        return made_of(fragment.as_bytes(), |c| is_tail(c, true));
     }
     surely_uri_reference(s) || test(&URI_REFERENCE, s)
 }
@@ -275,6 +275,11 @@ fn uri(s: &str) -> bool {
 /// expression also lets `"` into paths, queries, fragments and host names; the uri one does not.
 fn is_pchar(c: u8, quote: bool) -> bool {
     c.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&c) || (quote && c == b'"')
+}
+
+/// Characters of a query or a fragment besides `%` escapes: pchars, `/` and `?`.
+fn is_tail(c: u8, quote: bool) -> bool {
+    is_pchar(c, quote) || c == b'/' || c == b'?'
 }
 
 /// Whether `part` is made of `allowed` characters and `%` escapes (two hex digits).
