@@ -123,6 +123,45 @@ fn strings<'s, C: Compiler<'s>>(c: &C, items: &[C::N]) -> Vec<Box<str>> {
         .collect()
 }
 
+/// The keys of a schema object, looked up by keyword. Compiling a schema asks for ~60 keywords
+/// and a schema has a handful: a 64-bit summary of its keys turns most lookups away without
+/// comparing a string (compiling the OpenAPI 3.0 schema did ~3,500 instructions per node).
+struct Keys<'e, 's, N> {
+    entries: &'e [(&'s str, N)],
+    summary: u64,
+}
+
+impl<'e, 's, N: Copy> Keys<'e, 's, N> {
+    fn new(entries: &'e [(&'s str, N)]) -> Self {
+        let summary = entries.iter().fold(0, |s, (key, _)| s | summary_bit(key));
+        Keys { entries, summary }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.summary & summary_bit(key) != 0 && self.entries.iter().any(|(k, _)| *k == key)
+    }
+
+    /// The value of `key` (the last one of duplicates, as in JavaScript).
+    fn get(&self, key: &str) -> Option<N> {
+        if self.summary & summary_bit(key) == 0 {
+            return None;
+        }
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// One of 64 bits for a key, from its length and its first and last bytes.
+fn summary_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let first = b.first().copied().map_or(0, u32::from);
+    let last = b.last().copied().map_or(0, u32::from);
+    1 << ((b.len() as u32 * 7 + first * 3 + last) % 64)
+}
+
 /// Compiles the keywords of a schema object.
 #[allow(clippy::too_many_lines)]
 fn compile_object<'s, C: Compiler<'s>>(
@@ -134,14 +173,9 @@ fn compile_object<'s, C: Compiler<'s>>(
     let dialect = c.dialect(holder);
     let d2020 = dialect == Dialect::Draft2020;
     let mut kw = Kw::default();
-    let has = |k: &str| entries.iter().any(|(key, _)| *key == k);
-    let get = |k: &str| {
-        entries
-            .iter()
-            .rev()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| *v)
-    };
+    let keys = Keys::new(entries);
+    let has = |k: &str| keys.has(k);
+    let get = |k: &str| keys.get(k);
     let group_has = |list: &[&str]| list.iter().any(|k| has(k));
     kw.groups = [
         group_has(NUMBER_KEYWORDS),
