@@ -124,14 +124,16 @@ pub struct FastEvents<'a> {
     queue: VecDeque<Pending<'a>>,
     /// The first key of a mapping just opened, read to tell it from a scalar.
     key_ahead: Option<Key<'a>>,
+    /// Start of every line after the first (found once, by memchr).
+    line_starts: Vec<usize>,
     /// Marker cursor: markers are computed in order, counting lines and multi-byte characters
-    /// only once.
+    /// only once. `m_line` is 1-based, as saphyr's; `m_line_start` starts it.
     m_pos: usize,
-    /// UTF-8 continuation bytes before `m_pos`, and before the start of its line.
-    m_extra: usize,
-    m_line_extra: usize,
     m_line: usize,
     m_line_start: usize,
+    /// UTF-8 continuation bytes before `m_pos`, and before `m_line_start`.
+    m_extra: usize,
+    m_line_extra: usize,
     /// No multi-byte characters: character offsets are byte offsets.
     ascii: bool,
 }
@@ -147,11 +149,14 @@ impl<'a> FastEvents<'a> {
             stack: Vec::new(),
             queue: VecDeque::new(),
             key_ahead: None,
+            line_starts: memchr::memchr_iter(b'\n', text.as_bytes())
+                .map(|i| i + 1)
+                .collect(),
             m_pos: 0,
-            m_extra: 0,
-            m_line_extra: 0,
             m_line: 1,
             m_line_start: 0,
+            m_extra: 0,
+            m_line_extra: 0,
             ascii: text.is_ascii(),
         }
     }
@@ -224,33 +229,22 @@ impl<'a> FastEvents<'a> {
         if p < self.m_pos || p > self.b.len() {
             return give_up("marker out of order", p);
         }
-        let seg = &self.b[self.m_pos..p];
-        let last_break = if seg.len() < 64 {
-            // Most markers are on the same or the next line: no need for memchr's set-up.
-            let mut last = None;
-            for (k, &c) in seg.iter().enumerate() {
-                if c == b'\n' {
-                    self.m_line += 1;
-                    last = Some(k);
-                }
+        let line_start = self.m_line_start;
+        // Markers are mostly on the same line or the next.
+        while let Some(&next) = self.line_starts.get(self.m_line - 1) {
+            if next > p {
+                break;
             }
-            last
-        } else {
-            let last = memchr::memrchr(b'\n', seg);
-            if let Some(k) = last {
-                self.m_line += memchr::memchr_iter(b'\n', &seg[..=k]).count();
-            }
-            last
-        };
-        if let Some(k) = last_break {
-            self.m_line_start = self.m_pos + k + 1;
-            if !self.ascii {
-                self.m_extra += continuation_bytes(&seg[..=k]);
+            self.m_line += 1;
+            self.m_line_start = next;
+        }
+        if !self.ascii {
+            if self.m_line_start != line_start {
+                self.m_extra += continuation_bytes(&self.b[self.m_pos..self.m_line_start]);
                 self.m_line_extra = self.m_extra;
-                self.m_extra += continuation_bytes(&self.b[self.m_line_start..p]);
+                self.m_pos = self.m_line_start;
             }
-        } else if !self.ascii {
-            self.m_extra += continuation_bytes(seg);
+            self.m_extra += continuation_bytes(&self.b[self.m_pos..p]);
         }
         self.m_pos = p;
         let col = (p - self.m_line_start) - (self.m_extra - self.m_line_extra);
@@ -1082,8 +1076,13 @@ impl<'a> Iterator for FastEvents<'a> {
 /// Characters the producer leaves to saphyr wherever they are: tabs and other control
 /// characters, a `\r` not followed by `\n`, and byte order marks.
 fn prescan(b: &[u8]) -> Step<()> {
-    if let Some(i) = b.iter().position(|&c| c < 0x20 && c != b'\n' && c != b'\r') {
-        return give_up("tab or control character", i);
+    let control = |c: u8| c < 0x20 && c != b'\n' && c != b'\r';
+    // In blocks without an early exit, which the compiler turns into vector instructions.
+    for (k, block) in b.chunks(64).enumerate() {
+        if block.iter().fold(false, |any, &c| any | control(c)) {
+            let i = block.iter().position(|&c| control(c)).unwrap_or(0);
+            return give_up("tab or control character", k * 64 + i);
+        }
     }
     for i in memchr::memchr_iter(b'\r', b) {
         if b.get(i + 1) != Some(&b'\n') {
@@ -1097,7 +1096,15 @@ fn prescan(b: &[u8]) -> Step<()> {
 }
 
 fn continuation_bytes(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| c & 0xC0 == 0x80).count()
+    // Counted in bytes per block of 255, which the compiler turns into vector instructions.
+    b.chunks(255)
+        .map(|block| {
+            let n = block
+                .iter()
+                .fold(0u8, |n, &c| n + u8::from(c & 0xC0 == 0x80));
+            usize::from(n)
+        })
+        .sum()
 }
 
 fn is_break(c: u8) -> bool {
