@@ -30,6 +30,8 @@
 //! Block scalars are read again with yaml-ast-parser's algorithm, whose values and extents
 //! differ from the specification in corner cases (keep chomping, trailing blank lines).
 
+pub mod fast;
+
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -38,8 +40,6 @@ use rustc_hash::FxHashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
 use super::json::merge_duplicates;
-
-pub mod fast;
 use super::limits::Limits;
 use super::tree::{FileId, NodeId, Tree, Value};
 use super::{LoadError, ParseDiagnostic};

@@ -674,7 +674,10 @@ impl<'a> FastEvents<'a> {
     fn quoted_value(&mut self, p: usize, col: usize) -> Step<()> {
         let (value, close) = match self.quoted_line(p)? {
             Some(v) => v,
-            None => self.quoted_lines(p, col)?,
+            None => {
+                let (value, close, _) = self.quoted_scan(p, Some(col))?;
+                (Cow::Owned(value), close)
+            }
         };
         let end = self.ws_to_eol(close)?;
         if !is_breakz(self.at(end)) {
@@ -709,19 +712,14 @@ impl<'a> FastEvents<'a> {
         if self.b[j] == b'\n' {
             return Ok(None);
         }
-        let (value, close, lines) = self.quoted_scan(p, usize::MAX)?;
+        let (value, close, lines) = self.quoted_scan(p, None)?;
         Ok((!lines).then_some((Cow::Owned(value), close)))
-    }
-
-    fn quoted_lines(&self, p: usize, col: usize) -> Step<(Cow<'a, str>, usize)> {
-        let (value, close, _) = self.quoted_scan(p, col)?;
-        Ok((Cow::Owned(value), close))
     }
 
     /// saphyr's `scan_flow_scalar` from the quote at `p`: the value, the offset after the
     /// closing quote, and whether it went over a line break. Continuation lines must be
-    /// indented deeper than `col` (`usize::MAX`: stop at the first line break instead).
-    fn quoted_scan(&self, p: usize, col: usize) -> Step<(String, usize, bool)> {
+    /// indented deeper than `col` (`None`: stop at the first line break instead).
+    fn quoted_scan(&self, p: usize, col: Option<usize>) -> Step<(String, usize, bool)> {
         let quote = self.at(p);
         let single = quote == b'\'';
         let mut string = String::new();
@@ -735,9 +733,9 @@ impl<'a> FastEvents<'a> {
             if crossed {
                 // saphyr requires continuation lines inside the node's indentation (and none
                 // at column 0, where a document marker could be); ask no more.
-                if col == usize::MAX {
+                let Some(col) = col else {
                     return Ok((string, i, true));
-                }
+                };
                 if i - line_start <= col {
                     return give_up("quoted scalar continuation indentation", i);
                 }
