@@ -36,11 +36,10 @@ fn all_files() -> Vec<PathBuf> {
     files
 }
 
-/// The documents whose load time the fast producer is for.
+/// The documents whose load time the fast producer is for (and the files they refer to).
 fn must_take_fast_path(path: &Path) -> bool {
     let s = path.to_string_lossy();
-    (s.contains("/corpus/nl-gov/") && !s.contains("/external-refs/") && !s.contains("/multifile/"))
-        || s.contains("/corpus/large/")
+    s.contains("/corpus/nl-gov/") || s.contains("/corpus/large/")
 }
 
 #[test]
