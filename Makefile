@@ -62,3 +62,6 @@ fuzz:
 	cp fuzz/corpus/lint/* fuzz/corpus/load/
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run load corpus/load -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run lint corpus/lint -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536
+	mkdir -p fuzz/corpus/yaml_fast
+	cp ../shared/corpus/large/small-petstore.oas31.yaml tests/fixtures/yaml/*.yaml fuzz/corpus/yaml_fast/ 2>/dev/null || true
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run yaml_fast corpus/yaml_fast -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096

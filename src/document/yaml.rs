@@ -1,7 +1,9 @@
 //! YAML into [`Tree`] nodes with the reference linter's ranges.
 //!
-//! saphyr-parser checks the syntax and delivers the events; everything the reference linter can
-//! observe follows what `@stoplight/yaml` computes on top of `@stoplight/yaml-ast-parser`:
+//! saphyr-parser checks the syntax and delivers the events ([`fast`] delivers the same events
+//! faster for the YAML most documents are written in, and leaves everything else to saphyr);
+//! everything the reference linter can observe follows what `@stoplight/yaml` computes on top of
+//! `@stoplight/yaml-ast-parser`:
 //!
 //! * a map, sequence or alias that is the value of a mapping entry starts one past the end of
 //!   its key; a missing value (`key:`) is a null at one past the key, also as its end;
@@ -28,6 +30,8 @@
 //! Block scalars are read again with yaml-ast-parser's algorithm, whose values and extents
 //! differ from the specification in corner cases (keep chomping, trailing blank lines).
 
+pub mod fast;
+
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -44,6 +48,9 @@ use super::{LoadError, ParseDiagnostic};
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// Parses `tree.file(file).text` as YAML (its first document); `Ok(None)` for an empty document.
+///
+/// The fast producer ([`fast`]) reads the common subset first; where it gives up (or the load
+/// fails, so that errors always come from saphyr), the load starts over on saphyr's events.
 pub fn parse(
     tree: &mut Tree,
     file: FileId,
@@ -53,7 +60,16 @@ pub fn parse(
     let text = std::mem::take(&mut tree.file_mut(file).text);
     let node_mark = tree.node_count();
     let diag_mark = diagnostics.len();
-    let result = Loader::new(&text, tree, file, limits, diagnostics).run();
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut events = fast::FastEvents::new(body);
+    let mut result =
+        Loader::new(&text, tree, file, limits, diagnostics).run(events.by_ref().map(Ok));
+    if result.is_err() || !events.finished() {
+        tree.truncate(node_mark);
+        diagnostics.truncate(diag_mark);
+        result =
+            Loader::new(&text, tree, file, limits, diagnostics).run(Parser::new_from_str(body));
+    }
     match &result {
         Ok(_) => diagnostics[diag_mark..].sort_by_key(|d| d.start),
         Err(_) => {
@@ -209,15 +225,18 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn run(mut self) -> Result<Option<NodeId>, LoadError> {
-        let mut parser = Parser::new_from_str(self.body);
-        while let Some(next) = parser.next_event() {
+    /// Builds the tree from `events` (saphyr's, or the fast producer's until it gives up).
+    fn run(
+        mut self,
+        mut events: impl Iterator<Item = Result<(Event<'a>, Span), ScanError>>,
+    ) -> Result<Option<NodeId>, LoadError> {
+        while let Some(next) = events.next() {
             let (event, span) = next.map_err(|e| self.scan_error(&e))?;
             match event {
                 Event::DocumentEnd => {
                     // Only the first document is used; the reference reports that there are more
                     // (at 0:0, without a path).
-                    if let Some(Ok((Event::DocumentStart(_), _))) = parser.next_event() {
+                    if let Some(Ok((Event::DocumentStart(_), _))) = events.next() {
                         self.diagnostics.push(ParseDiagnostic {
                             file: self.file,
                             message: "Expected a single document in the stream, but found more"
