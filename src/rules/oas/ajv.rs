@@ -276,7 +276,8 @@ impl Kw {
 #[derive(Debug, Clone)]
 pub enum KeyPattern {
     Prefix(Box<str>),
-    Regex(Arc<Regex>),
+    /// The source, which only the generator of the baked schemas reads, and its regex.
+    Regex(#[allow(dead_code)] Box<str>, Arc<Regex>),
 }
 
 impl KeyPattern {
@@ -287,14 +288,14 @@ impl KeyPattern {
     ) -> Result<Self, E> {
         Ok(match literal_prefix(source) {
             Some(prefix) => KeyPattern::Prefix(prefix),
-            None => KeyPattern::Regex(compile(source)?),
+            None => KeyPattern::Regex(source.into(), compile(source)?),
         })
     }
 
     fn matches(&self, key: &str) -> bool {
         match self {
             KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
-            KeyPattern::Regex(regex) => regex.find(key).is_some(),
+            KeyPattern::Regex(_, regex) => regex.find(key).is_some(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub(crate) mod ajv;
 mod api_servers;
+mod baked;
 mod callbacks_webhooks;
 mod compile;
 mod descent;

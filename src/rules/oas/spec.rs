@@ -1,9 +1,10 @@
-//! The vendored schema documents (see `schemas/README.md`), each compiled once per process.
+//! The vendored schema documents (see `schemas/README.md`), compiled: each built once per
+//! process from its baked form (`baked/`), which a test keeps equal to compiling the documents.
 
 use std::sync::LazyLock;
 
 use super::ajv::{Dialect, SIdx, SchemaSet};
-use super::compile::{StaticCompiler, Vendored};
+use super::baked;
 
 /// A compiled schema document and the dialect it is validated with.
 pub struct Compiled {
@@ -12,156 +13,186 @@ pub struct Compiled {
     pub dialect: Dialect,
 }
 
-/// Vendored documents: their names and texts.
-type Files = &'static [(&'static str, &'static str)];
-
-macro_rules! files {
-    ($($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!("schemas/", $file)))),*]
-    };
-}
-
-// The documents in groups, by what refers to what.
-const SWAGGER_2_0_FILES: Files = files!["oas-2.0.json"];
-const OAS_3_0_FILES: Files = files!["oas-3.0.json"];
-const OAS_3_1_FILES: Files = files![
-    "oas-3.1.json",
-    "oas-3.1-dialect.json",
-    "oas-3.1-meta.json",
-    "stoplight-2020-12.json",
-    "stoplight-2020-12-validation.json",
-];
-const OAS_3_2_FILES: Files = files!["oas-3.2.json", "oas-3.2-dialect.json", "oas-3.2-meta.json"];
-const DRAFT4_FILES: Files = files!["json-schema-draft-04.json"];
-const JSON_SCHEMA_2020_12_FILES: Files = files![
-    "json-schema-2020-12.json",
-    "json-schema-2020-12-core.json",
-    "json-schema-2020-12-applicator.json",
-    "json-schema-2020-12-unevaluated.json",
-    "json-schema-2020-12-validation.json",
-    "json-schema-2020-12-meta-data.json",
-    "json-schema-2020-12-format-annotation.json",
-    "json-schema-2020-12-content.json",
-];
-
-fn parse(groups: &[Files]) -> Vendored {
-    Vendored::parse(&groups.concat())
-}
-
-/// All the vendored documents: what each compiled schema below is checked against (it must
-/// compile the same from the documents it is given alone).
-#[cfg(test)]
-static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
-    parse(&[
-        SWAGGER_2_0_FILES,
-        OAS_3_0_FILES,
-        OAS_3_1_FILES,
-        OAS_3_2_FILES,
-        DRAFT4_FILES,
-        JSON_SCHEMA_2020_12_FILES,
-    ])
-});
-
-// Each compiled schema is made from the vendored documents it refers to, parsed once: a lint
-// parses only what its OpenAPI version needs at start-up (all 270 KB of them took a tenth of a
-// small document's lint).
-static OAS_3_0_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[OAS_3_0_FILES]));
-static DRAFT4_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[DRAFT4_FILES]));
-static SWAGGER_2_0_DOCUMENTS: LazyLock<Vendored> =
-    LazyLock::new(|| parse(&[SWAGGER_2_0_FILES, DRAFT4_FILES]));
-static OAS_3_1_DOCUMENTS: LazyLock<Vendored> =
-    LazyLock::new(|| parse(&[OAS_3_1_FILES, JSON_SCHEMA_2020_12_FILES]));
-static OAS_3_2_DOCUMENTS: LazyLock<Vendored> =
-    LazyLock::new(|| parse(&[OAS_3_2_FILES, JSON_SCHEMA_2020_12_FILES]));
-static JSON_SCHEMA_2020_12_DOCUMENTS: LazyLock<Vendored> =
-    LazyLock::new(|| parse(&[JSON_SCHEMA_2020_12_FILES]));
-
-/// The schema at `root` of `vendored`. `meta_formats`: check `format` inside meta-schema parts
-/// too (only the Swagger 2.0 schema's precompiled validator does).
-fn compile_from(
-    vendored: &'static Vendored,
-    dialect: Dialect,
-    root: &str,
-    meta_formats: bool,
-) -> Compiled {
-    let mut c = StaticCompiler::new(dialect, vendored);
-    c.meta_formats = meta_formats;
-    let root = c.root(root);
-    Compiled {
-        set: c.set,
-        root,
-        dialect,
-    }
-}
-
-const SWAGGER_2_0: &str = "http://swagger.io/v2/schema.json#";
-const OAS_3_0_URI: &str = "https://spec.openapis.org/oas/3.0/schema/2019-04-02";
-const OAS_3_1_URI: &str = "https://spec.openapis.org/oas/3.1/schema/2021-09-28";
-const OAS_3_2_URI: &str = "https://spec.openapis.org/oas/3.2/schema/2025-11-23";
-const DRAFT4: &str = "http://json-schema.org/draft-04/schema";
-const JSON_SCHEMA_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
-
 /// The Swagger 2.0 document schema `oas2-schema` validates with. It is an `ajv` 2020 schema
 /// that refers into the draft-04 meta-schema; those parts keep draft-04 semantics and, as in
 /// the reference's precompiled validator, check `format` (`pattern` must be a `regex`).
-pub static OAS_2_0: LazyLock<Compiled> = LazyLock::new(|| {
-    compile_from(
-        &SWAGGER_2_0_DOCUMENTS,
-        Dialect::Draft2020,
-        SWAGGER_2_0,
-        true,
-    )
-});
+pub static OAS_2_0: LazyLock<Compiled> = LazyLock::new(baked::oas_2_0::compiled);
 
 /// The OpenAPI 3.0 document schema `oas3-schema` validates 3.0 (and unknown 3.x) documents with.
-pub static OAS_3_0: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&OAS_3_0_DOCUMENTS, Dialect::Draft2020, OAS_3_0_URI, false));
+pub static OAS_3_0: LazyLock<Compiled> = LazyLock::new(baked::oas_3_0::compiled);
 
 /// The OpenAPI 3.1 document schema (with its Schema Object dialect).
-pub static OAS_3_1: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&OAS_3_1_DOCUMENTS, Dialect::Draft2020, OAS_3_1_URI, false));
+pub static OAS_3_1: LazyLock<Compiled> = LazyLock::new(baked::oas_3_1::compiled);
 
 /// The OpenAPI 3.2 document schema (with its Schema Object dialect).
-pub static OAS_3_2: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&OAS_3_2_DOCUMENTS, Dialect::Draft2020, OAS_3_2_URI, false));
+pub static OAS_3_2: LazyLock<Compiled> = LazyLock::new(baked::oas_3_2::compiled);
 
 /// The draft-04 meta-schema, which example schemas of OpenAPI 3.0 documents must conform to.
-pub static META_DRAFT4: LazyLock<Compiled> =
-    LazyLock::new(|| compile_from(&DRAFT4_DOCUMENTS, Dialect::Draft4, DRAFT4, false));
+pub static META_DRAFT4: LazyLock<Compiled> = LazyLock::new(baked::meta_draft4::compiled);
 
 /// The 2020-12 meta-schema, which example schemas of OpenAPI 3.1/3.2 documents must conform to.
-pub static META_2020: LazyLock<Compiled> = LazyLock::new(|| {
-    compile_from(
-        &JSON_SCHEMA_2020_12_DOCUMENTS,
-        Dialect::Draft2020,
-        JSON_SCHEMA_2020_12,
-        false,
-    )
-});
+pub static META_2020: LazyLock<Compiled> = LazyLock::new(baked::meta_2020::compiled);
 
+/// The schemas compiled from the vendored documents, which the baked ones must equal.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod tests {
+    use std::sync::LazyLock;
+
+    use super::Compiled;
+    use crate::rules::oas::ajv::Dialect;
+    use crate::rules::oas::compile::vendored::{StaticCompiler, Vendored};
+
+    /// Vendored documents: their names and texts.
+    type Files = &'static [(&'static str, &'static str)];
+
+    macro_rules! files {
+        ($($file:literal),* $(,)?) => {
+            &[$(($file, include_str!(concat!("schemas/", $file)))),*]
+        };
+    }
+
+    // The documents in groups, by what refers to what.
+    const SWAGGER_2_0_FILES: Files = files!["oas-2.0.json"];
+    const OAS_3_0_FILES: Files = files!["oas-3.0.json"];
+    const OAS_3_1_FILES: Files = files![
+        "oas-3.1.json",
+        "oas-3.1-dialect.json",
+        "oas-3.1-meta.json",
+        "stoplight-2020-12.json",
+        "stoplight-2020-12-validation.json",
+    ];
+    const OAS_3_2_FILES: Files =
+        files!["oas-3.2.json", "oas-3.2-dialect.json", "oas-3.2-meta.json"];
+    const DRAFT4_FILES: Files = files!["json-schema-draft-04.json"];
+    const JSON_SCHEMA_2020_12_FILES: Files = files![
+        "json-schema-2020-12.json",
+        "json-schema-2020-12-core.json",
+        "json-schema-2020-12-applicator.json",
+        "json-schema-2020-12-unevaluated.json",
+        "json-schema-2020-12-validation.json",
+        "json-schema-2020-12-meta-data.json",
+        "json-schema-2020-12-format-annotation.json",
+        "json-schema-2020-12-content.json",
+    ];
+
+    fn parse(groups: &[Files]) -> Vendored {
+        Vendored::parse(&groups.concat())
+    }
+
+    /// All the vendored documents: what each compiled schema below is checked against (it must
+    /// compile the same from the documents it is given alone).
+    static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
+        parse(&[
+            SWAGGER_2_0_FILES,
+            OAS_3_0_FILES,
+            OAS_3_1_FILES,
+            OAS_3_2_FILES,
+            DRAFT4_FILES,
+            JSON_SCHEMA_2020_12_FILES,
+        ])
+    });
+
+    // Each compiled schema is made from the vendored documents it refers to, parsed once: a lint
+    // parses only what its OpenAPI version needs at start-up (all 270 KB of them took a tenth of a
+    // small document's lint).
+    static OAS_3_0_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[OAS_3_0_FILES]));
+    static DRAFT4_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[DRAFT4_FILES]));
+    static SWAGGER_2_0_DOCUMENTS: LazyLock<Vendored> =
+        LazyLock::new(|| parse(&[SWAGGER_2_0_FILES, DRAFT4_FILES]));
+    static OAS_3_1_DOCUMENTS: LazyLock<Vendored> =
+        LazyLock::new(|| parse(&[OAS_3_1_FILES, JSON_SCHEMA_2020_12_FILES]));
+    static OAS_3_2_DOCUMENTS: LazyLock<Vendored> =
+        LazyLock::new(|| parse(&[OAS_3_2_FILES, JSON_SCHEMA_2020_12_FILES]));
+    static JSON_SCHEMA_2020_12_DOCUMENTS: LazyLock<Vendored> =
+        LazyLock::new(|| parse(&[JSON_SCHEMA_2020_12_FILES]));
+
+    /// The schema at `root` of `vendored`. `meta_formats`: check `format` inside meta-schema parts
+    /// too (only the Swagger 2.0 schema's precompiled validator does).
+    fn compile_from(
+        vendored: &'static Vendored,
+        dialect: Dialect,
+        root: &str,
+        meta_formats: bool,
+    ) -> Compiled {
+        let mut c = StaticCompiler::new(dialect, vendored);
+        c.meta_formats = meta_formats;
+        let root = c.root(root);
+        Compiled {
+            set: c.set,
+            root,
+            dialect,
+        }
+    }
+
+    const SWAGGER_2_0: &str = "http://swagger.io/v2/schema.json#";
+    const OAS_3_0_URI: &str = "https://spec.openapis.org/oas/3.0/schema/2019-04-02";
+    const OAS_3_1_URI: &str = "https://spec.openapis.org/oas/3.1/schema/2021-09-28";
+    const OAS_3_2_URI: &str = "https://spec.openapis.org/oas/3.2/schema/2025-11-23";
+    const DRAFT4: &str = "http://json-schema.org/draft-04/schema";
+    const JSON_SCHEMA_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+    /// Each schema compiled from the vendored documents: its module under `baked/`, what it is
+    /// compiled from, and the result.
+    pub(crate) fn from_sources() -> Vec<(&'static str, &'static str, Compiled)> {
+        let swagger_2_0 = compile_from(
+            &SWAGGER_2_0_DOCUMENTS,
+            Dialect::Draft2020,
+            SWAGGER_2_0,
+            true,
+        );
+        vec![
+            (
+                "oas_2_0",
+                "schemas/oas-2.0.json (with the draft-04 meta-schema)",
+                swagger_2_0,
+            ),
+            (
+                "oas_3_0",
+                "schemas/oas-3.0.json",
+                compile_from(&OAS_3_0_DOCUMENTS, Dialect::Draft2020, OAS_3_0_URI, false),
+            ),
+            (
+                "oas_3_1",
+                "schemas/oas-3.1*.json, stoplight-2020-12*.json and json-schema-2020-12*.json",
+                compile_from(&OAS_3_1_DOCUMENTS, Dialect::Draft2020, OAS_3_1_URI, false),
+            ),
+            (
+                "oas_3_2",
+                "schemas/oas-3.2*.json and json-schema-2020-12*.json",
+                compile_from(&OAS_3_2_DOCUMENTS, Dialect::Draft2020, OAS_3_2_URI, false),
+            ),
+            (
+                "meta_draft4",
+                "schemas/json-schema-draft-04.json",
+                compile_from(&DRAFT4_DOCUMENTS, Dialect::Draft4, DRAFT4, false),
+            ),
+            (
+                "meta_2020",
+                "schemas/json-schema-2020-12*.json",
+                compile_from(
+                    &JSON_SCHEMA_2020_12_DOCUMENTS,
+                    Dialect::Draft2020,
+                    JSON_SCHEMA_2020_12,
+                    false,
+                ),
+            ),
+        ]
+    }
 
     /// Each schema compiles from the documents it is given exactly as from all of them (a
     /// document left out would make `StaticCompiler::root` panic instead).
     #[test]
     fn each_schema_compiles_from_its_documents_as_from_all() {
         let among_all = |dialect, uri| compile_from(&VENDORED, dialect, uri, false);
-        for (alone, all) in [
-            (
-                &*OAS_2_0,
-                compile_from(&VENDORED, Dialect::Draft2020, SWAGGER_2_0, true),
-            ),
-            (&*OAS_3_0, among_all(Dialect::Draft2020, OAS_3_0_URI)),
-            (&*OAS_3_1, among_all(Dialect::Draft2020, OAS_3_1_URI)),
-            (&*OAS_3_2, among_all(Dialect::Draft2020, OAS_3_2_URI)),
-            (&*META_DRAFT4, among_all(Dialect::Draft4, DRAFT4)),
-            (
-                &*META_2020,
-                among_all(Dialect::Draft2020, JSON_SCHEMA_2020_12),
-            ),
-        ] {
+        let alone = from_sources();
+        for ((_, _, alone), all) in alone.iter().zip([
+            compile_from(&VENDORED, Dialect::Draft2020, SWAGGER_2_0, true),
+            among_all(Dialect::Draft2020, OAS_3_0_URI),
+            among_all(Dialect::Draft2020, OAS_3_1_URI),
+            among_all(Dialect::Draft2020, OAS_3_2_URI),
+            among_all(Dialect::Draft4, DRAFT4),
+            among_all(Dialect::Draft2020, JSON_SCHEMA_2020_12),
+        ]) {
             assert!(!alone.set.nodes.is_empty());
             assert_eq!(alone.root, all.root);
             assert_eq!(
