@@ -75,12 +75,74 @@ pub(crate) mod tests {
         "json-schema-2020-12-content.json",
     ];
 
+    /// How a baked schema is compiled from the vendored documents.
+    struct Source {
+        /// Its module under `baked/`.
+        module: &'static str,
+        /// The groups of documents it is made of (what it refers to, and nothing else).
+        groups: &'static [Files],
+        dialect: Dialect,
+        root: &'static str,
+        /// Check `format` inside meta-schema parts too (only the Swagger 2.0 schema's
+        /// precompiled validator does).
+        meta_formats: bool,
+    }
+
+    const SOURCES: &[Source] = &[
+        Source {
+            module: "oas_2_0",
+            groups: &[SWAGGER_2_0_FILES, DRAFT4_FILES],
+            dialect: Dialect::Draft2020,
+            root: "http://swagger.io/v2/schema.json#",
+            meta_formats: true,
+        },
+        Source {
+            module: "oas_3_0",
+            groups: &[OAS_3_0_FILES],
+            dialect: Dialect::Draft2020,
+            root: "https://spec.openapis.org/oas/3.0/schema/2019-04-02",
+            meta_formats: false,
+        },
+        Source {
+            module: "oas_3_1",
+            groups: &[OAS_3_1_FILES, JSON_SCHEMA_2020_12_FILES],
+            dialect: Dialect::Draft2020,
+            root: "https://spec.openapis.org/oas/3.1/schema/2021-09-28",
+            meta_formats: false,
+        },
+        Source {
+            module: "oas_3_2",
+            groups: &[OAS_3_2_FILES, JSON_SCHEMA_2020_12_FILES],
+            dialect: Dialect::Draft2020,
+            root: "https://spec.openapis.org/oas/3.2/schema/2025-11-23",
+            meta_formats: false,
+        },
+        Source {
+            module: "meta_draft4",
+            groups: &[DRAFT4_FILES],
+            dialect: Dialect::Draft4,
+            root: "http://json-schema.org/draft-04/schema",
+            meta_formats: false,
+        },
+        Source {
+            module: "meta_2020",
+            groups: &[JSON_SCHEMA_2020_12_FILES],
+            dialect: Dialect::Draft2020,
+            root: "https://json-schema.org/draft/2020-12/schema",
+            meta_formats: false,
+        },
+    ];
+
     fn parse(groups: &[Files]) -> Vendored {
         Vendored::parse(&groups.concat())
     }
 
-    /// All the vendored documents: what each compiled schema below is checked against (it must
-    /// compile the same from the documents it is given alone).
+    /// Each source's own documents, parsed (the compiler needs them for the whole process).
+    static ALONE: LazyLock<Vec<Vendored>> =
+        LazyLock::new(|| SOURCES.iter().map(|s| parse(s.groups)).collect());
+
+    /// All the vendored documents: each schema must compile the same from them as from the
+    /// documents it is given alone.
     static VENDORED: LazyLock<Vendored> = LazyLock::new(|| {
         parse(&[
             SWAGGER_2_0_FILES,
@@ -91,20 +153,6 @@ pub(crate) mod tests {
             JSON_SCHEMA_2020_12_FILES,
         ])
     });
-
-    // Each compiled schema is made from the vendored documents it refers to, parsed once: a lint
-    // parses only what its OpenAPI version needs at start-up (all 270 KB of them took a tenth of a
-    // small document's lint).
-    static OAS_3_0_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[OAS_3_0_FILES]));
-    static DRAFT4_DOCUMENTS: LazyLock<Vendored> = LazyLock::new(|| parse(&[DRAFT4_FILES]));
-    static SWAGGER_2_0_DOCUMENTS: LazyLock<Vendored> =
-        LazyLock::new(|| parse(&[SWAGGER_2_0_FILES, DRAFT4_FILES]));
-    static OAS_3_1_DOCUMENTS: LazyLock<Vendored> =
-        LazyLock::new(|| parse(&[OAS_3_1_FILES, JSON_SCHEMA_2020_12_FILES]));
-    static OAS_3_2_DOCUMENTS: LazyLock<Vendored> =
-        LazyLock::new(|| parse(&[OAS_3_2_FILES, JSON_SCHEMA_2020_12_FILES]));
-    static JSON_SCHEMA_2020_12_DOCUMENTS: LazyLock<Vendored> =
-        LazyLock::new(|| parse(&[JSON_SCHEMA_2020_12_FILES]));
 
     /// The schema at `root` of `vendored`. `meta_formats`: check `format` inside meta-schema parts
     /// too (only the Swagger 2.0 schema's precompiled validator does).
@@ -124,75 +172,34 @@ pub(crate) mod tests {
         }
     }
 
-    const SWAGGER_2_0: &str = "http://swagger.io/v2/schema.json#";
-    const OAS_3_0_URI: &str = "https://spec.openapis.org/oas/3.0/schema/2019-04-02";
-    const OAS_3_1_URI: &str = "https://spec.openapis.org/oas/3.1/schema/2021-09-28";
-    const OAS_3_2_URI: &str = "https://spec.openapis.org/oas/3.2/schema/2025-11-23";
-    const DRAFT4: &str = "http://json-schema.org/draft-04/schema";
-    const JSON_SCHEMA_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
-
-    /// Each schema compiled from the vendored documents: its module under `baked/`, what it is
-    /// compiled from, and the result.
-    pub(crate) fn from_sources() -> Vec<(&'static str, &'static str, Compiled)> {
-        let swagger_2_0 = compile_from(
-            &SWAGGER_2_0_DOCUMENTS,
-            Dialect::Draft2020,
-            SWAGGER_2_0,
-            true,
-        );
-        vec![
-            (
-                "oas_2_0",
-                "schemas/oas-2.0.json (with the draft-04 meta-schema)",
-                swagger_2_0,
-            ),
-            (
-                "oas_3_0",
-                "schemas/oas-3.0.json",
-                compile_from(&OAS_3_0_DOCUMENTS, Dialect::Draft2020, OAS_3_0_URI, false),
-            ),
-            (
-                "oas_3_1",
-                "schemas/oas-3.1*.json, stoplight-2020-12*.json and json-schema-2020-12*.json",
-                compile_from(&OAS_3_1_DOCUMENTS, Dialect::Draft2020, OAS_3_1_URI, false),
-            ),
-            (
-                "oas_3_2",
-                "schemas/oas-3.2*.json and json-schema-2020-12*.json",
-                compile_from(&OAS_3_2_DOCUMENTS, Dialect::Draft2020, OAS_3_2_URI, false),
-            ),
-            (
-                "meta_draft4",
-                "schemas/json-schema-draft-04.json",
-                compile_from(&DRAFT4_DOCUMENTS, Dialect::Draft4, DRAFT4, false),
-            ),
-            (
-                "meta_2020",
-                "schemas/json-schema-2020-12*.json",
-                compile_from(
-                    &JSON_SCHEMA_2020_12_DOCUMENTS,
-                    Dialect::Draft2020,
-                    JSON_SCHEMA_2020_12,
-                    false,
-                ),
-            ),
-        ]
+    /// Each baked schema compiled from the vendored documents: its module under `baked/`, the
+    /// documents it is compiled from, and the result.
+    pub(crate) fn from_sources() -> Vec<(&'static str, String, Compiled)> {
+        SOURCES
+            .iter()
+            .zip(&*ALONE)
+            .map(|(s, documents)| {
+                let files: Vec<&str> = s
+                    .groups
+                    .iter()
+                    .flat_map(|g| g.iter().map(|f| f.0))
+                    .collect();
+                let compiled = compile_from(documents, s.dialect, s.root, s.meta_formats);
+                (
+                    s.module,
+                    format!("schemas/{{{}}}", files.join(", ")),
+                    compiled,
+                )
+            })
+            .collect()
     }
 
     /// Each schema compiles from the documents it is given exactly as from all of them (a
     /// document left out would make `StaticCompiler::root` panic instead).
     #[test]
     fn each_schema_compiles_from_its_documents_as_from_all() {
-        let among_all = |dialect, uri| compile_from(&VENDORED, dialect, uri, false);
-        let alone = from_sources();
-        for ((_, _, alone), all) in alone.iter().zip([
-            compile_from(&VENDORED, Dialect::Draft2020, SWAGGER_2_0, true),
-            among_all(Dialect::Draft2020, OAS_3_0_URI),
-            among_all(Dialect::Draft2020, OAS_3_1_URI),
-            among_all(Dialect::Draft2020, OAS_3_2_URI),
-            among_all(Dialect::Draft4, DRAFT4),
-            among_all(Dialect::Draft2020, JSON_SCHEMA_2020_12),
-        ]) {
+        for (s, (_, _, alone)) in SOURCES.iter().zip(from_sources()) {
+            let all = compile_from(&VENDORED, s.dialect, s.root, s.meta_formats);
             assert!(!alone.set.nodes.is_empty());
             assert_eq!(alone.root, all.root);
             assert_eq!(

@@ -30,7 +30,7 @@ fn baked_schemas_are_the_compiled_vendored_documents() {
                 "{}/src/rules/oas/baked/{module}.rs",
                 env!("CARGO_MANIFEST_DIR")
             );
-            std::fs::write(&path, generate(sources, &from_sources))
+            std::fs::write(&path, generate(&sources, &from_sources))
                 .unwrap_or_else(|e| panic!("{path}: {e}"));
             continue;
         }
