@@ -1,6 +1,7 @@
 //! In-process time of a whole lint (load and lint, as the webhook does per request): for each
 //! file, the mean over `RUNS` runs (default 20) after one warm-up run, in milliseconds.
-//!   cargo run --release --example lint_time -- [--ruleset ID] [--runs N] FILE...
+//! With `--load-only`, the load alone (the finding count is then the node count).
+//!   cargo run --release --example lint_time -- [--ruleset ID] [--runs N] [--load-only] FILE...
 
 use std::time::Instant;
 
@@ -20,6 +21,7 @@ fn main() -> Result<(), String> {
 fn run() -> Result<(), String> {
     let mut id = RulesetId::LATEST;
     let mut runs: u32 = 20;
+    let mut load_only = false;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -32,6 +34,7 @@ fn run() -> Result<(), String> {
                     .parse()
                     .map_err(|e| format!("--runs: {e}"))?;
             }
+            "--load-only" => load_only = true,
             _ => files.push(arg),
         }
     }
@@ -41,7 +44,11 @@ fn run() -> Result<(), String> {
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
         let lint_once = || {
             let doc = Document::load(path, &bytes, &options).map_err(|e| format!("{path}: {e}"))?;
-            Ok::<_, String>(lint(&doc, &ruleset).len())
+            Ok::<_, String>(if load_only {
+                doc.tree.node_count()
+            } else {
+                lint(&doc, &ruleset).len()
+            })
         };
         let findings = lint_once()?;
         let start = Instant::now();

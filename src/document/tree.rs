@@ -5,6 +5,7 @@
 //! Byte offsets are stored; line/character positions are computed only for findings.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Index of a node in the [`Tree`] arena.
 pub type NodeId = u32;
@@ -63,6 +64,14 @@ pub struct SourceFile {
     pub text: String,
     pub syntax: Syntax,
     pub root: Option<NodeId>,
+    /// Built at the first position asked for: only findings need positions, and most
+    /// documents have few (on a clean one, building it was 2–3 % of the load).
+    index: OnceLock<LineIndex>,
+}
+
+/// Where a [`SourceFile`]'s lines start, and its UTF-16 checkpoints.
+#[derive(Debug, Clone)]
+struct LineIndex {
     /// Byte offset of the start of every line.
     line_starts: Vec<u32>,
     /// UTF-16 length of the text before every `CHECKPOINT`-th byte (empty for ASCII text,
@@ -71,13 +80,8 @@ pub struct SourceFile {
     utf16_checkpoints: Vec<u32>,
 }
 
-/// Spacing of the UTF-16 checkpoints, in bytes: a position counts up to this many bytes, and
-/// the checkpoints take 4 bytes per this many of text (1.6 %). At 1,024 the positions of the
-/// findings of a 97 KB minified document cost a tenth of its whole lint.
-const CHECKPOINT: usize = 256;
-
-impl SourceFile {
-    pub fn new(name: String, text: String, syntax: Syntax) -> Self {
+impl LineIndex {
+    fn new(text: &str) -> Self {
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let utf16_checkpoints = if text.is_ascii() {
@@ -93,26 +97,44 @@ impl SourceFile {
             }
             checkpoints
         };
+        LineIndex {
+            line_starts,
+            utf16_checkpoints,
+        }
+    }
+}
+
+/// Spacing of the UTF-16 checkpoints, in bytes: a position counts up to this many bytes, and
+/// the checkpoints take 4 bytes per this many of text (1.6 %). At 1,024 the positions of the
+/// findings of a 97 KB minified document cost a tenth of its whole lint.
+const CHECKPOINT: usize = 256;
+
+impl SourceFile {
+    pub fn new(name: String, text: String, syntax: Syntax) -> Self {
         SourceFile {
             name,
             text,
             syntax,
             root: None,
-            line_starts,
-            utf16_checkpoints,
+            index: OnceLock::new(),
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// UTF-16 units before byte `offset` (a char boundary).
     fn utf16_offset(&self, offset: usize) -> usize {
-        if self.utf16_checkpoints.is_empty() {
+        let checkpoints = &self.index().utf16_checkpoints;
+        if checkpoints.is_empty() {
             return offset;
         }
-        let k = (offset / CHECKPOINT).min(self.utf16_checkpoints.len() - 1);
+        let k = (offset / CHECKPOINT).min(checkpoints.len() - 1);
         // Checkpoint k counts the units of every char that starts before byte k * CHECKPOINT; a
         // char straddling that byte is then counted whole, so continue from its end.
         let mut start = k * CHECKPOINT;
-        let mut units = self.utf16_checkpoints[k] as usize;
+        let mut units = checkpoints[k] as usize;
         if !self.text.is_char_boundary(start) {
             let boundary = floor_char_boundary(&self.text, start);
             start = boundary
@@ -130,8 +152,9 @@ impl SourceFile {
     /// 0-based line and UTF-16 character (as the reference, which runs on JavaScript strings).
     pub fn position(&self, offset: u32) -> Position {
         let offset = offset.min(self.text.len() as u32);
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let line_start = self.line_starts[line] as usize;
+        let line_starts = &self.index().line_starts;
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = line_starts[line] as usize;
         let end = floor_char_boundary(&self.text, offset as usize).max(line_start);
         let character = self.utf16_offset(end) - self.utf16_offset(line_start);
         Position {

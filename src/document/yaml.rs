@@ -126,11 +126,15 @@ type PendingDiagnostic = (String, Box<str>, u32, u32);
 
 type Entries = Vec<(Box<str>, NodeId)>;
 
+/// A map being built. Its entries, and its keys' spans, are the tops of the loader's shared
+/// stacks from where they were when it opened: one exact allocation per map when it closes,
+/// instead of a vector growing in each open map.
 struct MapFrame {
-    entries: Entries,
-    /// Reported span of each entry's key.
-    spans: Vec<(u32, u32)>,
-    /// `<<` values, with the index in `entries` where they are merged.
+    /// Where its entries start in `Loader::open_entries`.
+    entries_from: usize,
+    /// Where the reported spans of its keys start in `Loader::open_spans`.
+    spans_from: usize,
+    /// `<<` values, with the index among the entries where they are merged.
     merges: Vec<(usize, NodeId)>,
     key: KeySlot,
     /// Reported end of the physically last mapping entry.
@@ -141,7 +145,8 @@ struct MapFrame {
 }
 
 struct SeqFrame {
-    items: Vec<NodeId>,
+    /// Where its items start in `Loader::open_items`.
+    items_from: usize,
     last_absent: bool,
 }
 
@@ -176,6 +181,10 @@ struct Loader<'a> {
     /// character) up to and including it.
     wide: Vec<(usize, usize)>,
     stack: Vec<Frame>,
+    /// The entries, keys' spans and items of the open collections (see [`MapFrame`]).
+    open_entries: Entries,
+    open_spans: Vec<(u32, u32)>,
+    open_items: Vec<NodeId>,
     /// Nesting depth inside a skipped (complex) key.
     skip: usize,
     root: Option<NodeId>,
@@ -214,6 +223,9 @@ impl<'a> Loader<'a> {
             diagnostics,
             wide: wide_chars(body),
             stack: Vec::new(),
+            open_entries: Vec::new(),
+            open_spans: Vec::new(),
+            open_items: Vec::new(),
             skip: 0,
             root: None,
             anchors: Vec::new(),
@@ -334,16 +346,6 @@ impl<'a> Loader<'a> {
         bytes.get(i) == Some(&b':')
     }
 
-    fn top_map(&mut self) -> Option<&mut MapFrame> {
-        match self.stack.last_mut() {
-            Some(Frame {
-                kind: FrameKind::Map(m),
-                ..
-            }) => Some(m),
-            _ => None,
-        }
-    }
-
     fn check_string(&self, s: &str, at: usize) -> Result<(), LoadError> {
         if s.len() > self.limits.max_string_bytes {
             return Err(LoadError::StringTooLong {
@@ -420,7 +422,7 @@ impl<'a> Loader<'a> {
             } else {
                 None
             };
-            let Some(m) = self.top_map() else {
+            let Some(m) = top_map(&mut self.stack) else {
                 return Ok(());
             };
             if absent {
@@ -443,7 +445,7 @@ impl<'a> Loader<'a> {
                 if &*key == "<<" {
                     m.key = KeySlot::Merge { key_end: end };
                 } else {
-                    m.spans.push((rs, re));
+                    self.open_spans.push((rs, re));
                     let unfindable = *key != *text;
                     m.key = KeySlot::Key {
                         key,
@@ -518,8 +520,8 @@ impl<'a> Loader<'a> {
         let indent = start - line_start(bytes, start);
         let kind = if map {
             FrameKind::Map(MapFrame {
-                entries: Vec::new(),
-                spans: Vec::new(),
+                entries_from: self.open_entries.len(),
+                spans_from: self.open_spans.len(),
                 merges: Vec::new(),
                 key: KeySlot::Empty,
                 last_end: None,
@@ -528,7 +530,7 @@ impl<'a> Loader<'a> {
             })
         } else {
             FrameKind::Seq(SeqFrame {
-                items: Vec::new(),
+                items_from: self.open_items.len(),
                 last_absent: false,
             })
         };
@@ -548,7 +550,7 @@ impl<'a> Loader<'a> {
             self.skip -= 1;
             if self.skip == 0 {
                 let key_end = self.byte(span.end.index());
-                if let Some(m) = self.top_map() {
+                if let Some(m) = top_map(&mut self.stack) {
                     m.key = KeySlot::Skip { key_end };
                 }
             }
@@ -574,11 +576,12 @@ impl<'a> Loader<'a> {
         };
         let (value, child_end, diags) = match frame.kind {
             FrameKind::Seq(s) => {
-                let child_end = match (s.items.last(), s.last_absent) {
+                let items: Vec<NodeId> = self.open_items.drain(s.items_from..).collect();
+                let child_end = match (items.last(), s.last_absent) {
                     (Some(&last), false) => Some(self.tree.node(last).end),
                     _ => None,
                 };
-                (Value::Array(s.items), child_end, Vec::new())
+                (Value::Array(items), child_end, Vec::new())
             }
             FrameKind::Map(m) => {
                 let child_end = m.last_end;
@@ -613,13 +616,14 @@ impl<'a> Loader<'a> {
     /// The entries of a finished map (duplicates merged, `<<` applied) and its diagnostics.
     fn assemble(&mut self, m: MapFrame) -> Result<(Entries, Vec<PendingDiagnostic>), LoadError> {
         let MapFrame {
-            mut entries,
-            spans,
+            entries_from,
+            spans_from,
             merges,
             raw_keys,
             mut diags,
             ..
         } = m;
+        let mut entries: Entries = self.open_entries.drain(entries_from..).collect();
         let raw = |start: u32, key: Box<str>| {
             raw_keys
                 .iter()
@@ -627,12 +631,15 @@ impl<'a> Loader<'a> {
                 .map_or(key, |(_, r)| r.clone())
         };
         if merges.is_empty() {
-            for (key, (start, end)) in merge_duplicates(&mut entries, &spans) {
+            let duplicates = merge_duplicates(&mut entries, &self.open_spans[spans_from..]);
+            self.open_spans.truncate(spans_from);
+            for (key, (start, end)) in duplicates {
                 let key = raw(start, key);
                 diags.push((format!("Duplicate key: {key}"), key, start, end));
             }
             return Ok((entries, diags));
         }
+        let spans = self.open_spans.split_off(spans_from);
         // Duplicates among the keys written in this map; merged keys never count.
         let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
         let mut duplicates = Vec::new();
@@ -714,7 +721,7 @@ impl<'a> Loader<'a> {
         let place = self.place();
         let span_end = self.byte(span.end.index());
         if let Place::Key = place {
-            if let Some(m) = self.top_map() {
+            if let Some(m) = top_map(&mut self.stack) {
                 m.key = KeySlot::Skip { key_end: span_end };
             }
             return Ok(());
@@ -863,21 +870,24 @@ impl<'a> Loader<'a> {
                     ..
                 }) = self.stack.last_mut()
                 {
-                    s.items.push(id);
+                    self.open_items.push(id);
                     s.last_absent = absent;
                 }
             }
             Place::Value { .. } | Place::Key => {
                 let mut unfindable = false;
-                if let Some(m) = self.top_map() {
+                if let Some(m) = top_map(&mut self.stack) {
                     match std::mem::replace(&mut m.key, KeySlot::Empty) {
                         KeySlot::Key {
                             key, unfindable: u, ..
                         } => {
-                            m.entries.push((key, id));
+                            self.open_entries.push((key, id));
                             unfindable = u;
                         }
-                        KeySlot::Merge { .. } => m.merges.push((m.entries.len(), id)),
+                        KeySlot::Merge { .. } => {
+                            let at = self.open_entries.len() - m.entries_from;
+                            m.merges.push((at, id));
+                        }
                         KeySlot::Skip { .. } | KeySlot::Empty => {}
                     }
                     m.last_end = Some(end);
@@ -887,6 +897,18 @@ impl<'a> Loader<'a> {
                 }
             }
         }
+    }
+}
+
+/// The innermost open collection, when it is a map (a function of the stack alone, so that the
+/// loader's other fields stay free to borrow).
+fn top_map(stack: &mut [Frame]) -> Option<&mut MapFrame> {
+    match stack.last_mut() {
+        Some(Frame {
+            kind: FrameKind::Map(m),
+            ..
+        }) => Some(m),
+        _ => None,
     }
 }
 
@@ -1144,6 +1166,13 @@ enum Plain {
 }
 
 fn infer(s: &str) -> Plain {
+    // Most plain scalars of a document (keys, descriptions, paths) are words: only a start of
+    // `n`/`t`/`f` (any case), a digit, a sign, `.` or `~` can make one anything else.
+    if let Some(first) = s.bytes().next() {
+        if (first.is_ascii_alphabetic() && !b"nNtTfF".contains(&first)) || first == b'/' {
+            return Plain::String;
+        }
+    }
     match s {
         "null" | "Null" | "NULL" | "~" | "" => return Plain::Null,
         "true" | "True" | "TRUE" => return Plain::Bool(true),
