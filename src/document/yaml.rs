@@ -61,14 +61,14 @@ pub fn parse(
     let node_mark = tree.node_count();
     let diag_mark = diagnostics.len();
     let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut events = fast::FastEvents::new(body);
-    let mut result =
-        Loader::new(&text, tree, file, limits, diagnostics).run(events.by_ref().map(Ok));
+    let mut events = fast::FastEvents::with_byte_offsets(body);
+    let mut result = Loader::new(&text, Markers::Bytes, tree, file, limits, diagnostics)
+        .run(events.by_ref().map(Ok));
     if result.is_err() || !events.finished() {
         tree.truncate(node_mark);
         diagnostics.truncate(diag_mark);
-        result =
-            Loader::new(&text, tree, file, limits, diagnostics).run(Parser::new_from_str(body));
+        result = Loader::new(&text, Markers::Chars, tree, file, limits, diagnostics)
+            .run(Parser::new_from_str(body));
     }
     match &result {
         Ok(_) => diagnostics[diag_mark..].sort_by_key(|d| d.start),
@@ -79,6 +79,15 @@ pub fn parse(
     }
     tree.file_mut(file).text = text;
     result
+}
+
+/// What the index of the events' markers counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markers {
+    /// Characters, as saphyr counts them.
+    Chars,
+    /// Bytes ([`fast::FastEvents::with_byte_offsets`]).
+    Bytes,
 }
 
 /// Where a node being parsed goes.
@@ -178,7 +187,7 @@ struct Loader<'a> {
     limits: &'a Limits,
     diagnostics: &'a mut Vec<ParseDiagnostic>,
     /// For each non-ASCII character: its character index and the extra bytes (beyond one per
-    /// character) up to and including it.
+    /// character) up to and including it (empty when the markers count bytes).
     wide: Vec<(usize, usize)>,
     stack: Vec<Frame>,
     /// The entries, keys' spans and items of the open collections (see [`MapFrame`]).
@@ -203,6 +212,7 @@ struct Loader<'a> {
 impl<'a> Loader<'a> {
     fn new(
         text: &'a str,
+        markers: Markers,
         tree: &'a mut Tree,
         file: FileId,
         limits: &'a Limits,
@@ -221,7 +231,10 @@ impl<'a> Loader<'a> {
             file,
             limits,
             diagnostics,
-            wide: wide_chars(body),
+            wide: match markers {
+                Markers::Chars => wide_chars(body),
+                Markers::Bytes => Vec::new(),
+            },
             stack: Vec::new(),
             open_entries: Vec::new(),
             open_spans: Vec::new(),
@@ -295,7 +308,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Body byte offset of saphyr's character index `ci`.
+    /// Body byte offset of a marker's index `ci`: saphyr's character index, converted through
+    /// `wide`, or already a byte offset (`wide` is then empty).
     fn byte(&self, ci: usize) -> usize {
         let k = self.wide.partition_point(|&(c, _)| c < ci);
         let extra = match k {

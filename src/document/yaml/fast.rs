@@ -136,10 +136,26 @@ pub struct FastEvents<'a> {
     m_line_extra: usize,
     /// No multi-byte characters: character offsets are byte offsets.
     ascii: bool,
+    /// Markers carry byte offsets and no line or column ([`FastEvents::with_byte_offsets`]).
+    byte_offsets: bool,
 }
 
 impl<'a> FastEvents<'a> {
+    /// saphyr's exact events and markers.
     pub fn new(text: &'a str) -> Self {
+        let mut events = Self::with_byte_offsets(text);
+        events.byte_offsets = false;
+        events.line_starts = memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| i + 1)
+            .collect();
+        events.ascii = text.is_ascii();
+        events
+    }
+
+    /// saphyr's events, and markers whose index is the byte offset where saphyr's counts
+    /// characters, with line and column 0: what the loader needs, without counting lines and
+    /// characters (a tenth of the events' cost) for it to convert back.
+    pub fn with_byte_offsets(text: &'a str) -> Self {
         FastEvents {
             text,
             b: text.as_bytes(),
@@ -149,15 +165,14 @@ impl<'a> FastEvents<'a> {
             stack: Vec::new(),
             queue: VecDeque::new(),
             key_ahead: None,
-            line_starts: memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| i + 1)
-                .collect(),
+            line_starts: Vec::new(),
             m_pos: 0,
             m_line: 1,
             m_line_start: 0,
             m_extra: 0,
             m_line_extra: 0,
-            ascii: text.is_ascii(),
+            ascii: true,
+            byte_offsets: true,
         }
     }
 
@@ -222,6 +237,18 @@ impl<'a> FastEvents<'a> {
     /// saphyr's marker for byte offset `p` (or [`END_OF_LAST_LINE`]). Offsets must come in
     /// order.
     fn mark(&mut self, p: usize) -> Step<Marker> {
+        if self.byte_offsets {
+            let p = if p == END_OF_LAST_LINE {
+                self.b.len()
+            } else {
+                p
+            };
+            if p < self.m_pos || p > self.b.len() {
+                return give_up("marker out of order", p);
+            }
+            self.m_pos = p;
+            return Ok(Marker::new(p, 0, 0));
+        }
         if p == END_OF_LAST_LINE {
             let m = self.mark(self.b.len())?;
             return Ok(Marker::new(m.index(), m.line() + 1, 0));
@@ -1223,6 +1250,30 @@ pub fn check_against_saphyr(text: &str) -> Result<Option<Unsupported>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_offset_markers_are_saphyrs_converted_to_bytes() {
+        let text =
+            "# café\r\ninfo:\r\n  title: 'Zaakgegevens — één API'\r\n  x-€: |\r\n    naïef\r\n\r\n\
+                    paths:\r\n  /zaken/{uuid}: {}\r\ntags: [één, twee]\r\n";
+        let byte_of = |chars: usize| {
+            text.char_indices()
+                .nth(chars)
+                .map_or(text.len(), |(b, _)| b)
+        };
+        let chars: Vec<_> = FastEvents::new(text).collect();
+        let mut fast = FastEvents::with_byte_offsets(text);
+        let bytes: Vec<_> = fast.by_ref().collect();
+        assert!(fast.finished());
+        assert_eq!(chars.len(), bytes.len());
+        for ((event, span), (b_event, b_span)) in chars.iter().zip(&bytes) {
+            assert_eq!(event, b_event);
+            for (m, b) in [(span.start, b_span.start), (span.end, b_span.end)] {
+                assert_eq!(byte_of(m.index()), b.index(), "{event:?}");
+                assert_eq!((b.line(), b.col()), (0, 0));
+            }
+        }
+    }
 
     /// The producer finishes on `src` with exactly saphyr's events.
     #[track_caller]
