@@ -18,6 +18,7 @@ use regress::Regex;
 
 use super::formats::Format;
 use super::js;
+use super::key_pattern::KeyPattern;
 use crate::document::{Document, NodeId, Segment, Value};
 
 /// Index of a compiled schema in a [`SchemaSet`].
@@ -269,54 +270,6 @@ impl Kw {
             && self.rare().error_message.is_none()
             && self.groups == [false; 4]
     }
-}
-
-/// A `patternProperties` pattern. Most are a literal prefix (`^x-`, `^/`), tested on every key
-/// of every object, so those are neither compiled nor run by the regex engine.
-#[derive(Debug, Clone)]
-pub enum KeyPattern {
-    Prefix(Box<str>),
-    /// The source, which only the generator of the baked schemas reads, and its regex.
-    Regex(#[allow(dead_code)] Box<str>, Arc<Regex>),
-}
-
-impl KeyPattern {
-    /// The pattern of `source`, compiled by `compile` unless it is a literal prefix.
-    pub fn new<E>(
-        source: &str,
-        compile: impl FnOnce(&str) -> Result<Arc<Regex>, E>,
-    ) -> Result<Self, E> {
-        Ok(match literal_prefix(source) {
-            Some(prefix) => KeyPattern::Prefix(prefix),
-            None => KeyPattern::Regex(source.into(), compile(source)?),
-        })
-    }
-
-    fn matches(&self, key: &str) -> bool {
-        match self {
-            KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
-            KeyPattern::Regex(_, regex) => regex.find(key).is_some(),
-        }
-    }
-}
-
-/// The text `source` matches at the start of a string when it is `^` and literal characters
-/// only (a `\/` is a literal `/`); `None` for any other pattern.
-fn literal_prefix(source: &str) -> Option<Box<str>> {
-    let rest = source.strip_prefix('^')?;
-    let mut prefix = String::new();
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next()? {
-                '/' => prefix.push('/'),
-                _ => return None,
-            },
-            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/' => prefix.push(c),
-            _ => return None,
-        }
-    }
-    Some(prefix.into())
 }
 
 /// Compiles JavaScript regular-expression source with `flags` (`u` for the vendored schemas,
@@ -1675,31 +1628,5 @@ impl<'a> Validator<'a> {
             }
             _ => false,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literal_prefix_patterns_match_as_their_regex() {
-        let keys = ["x-a", "X-a", "x", "/pets", "pets", "$ref", "", "x-", "ax-"];
-        for source in ["^x-", "^\\/", "^/", "^", "^\\$ref$", "^[1-5]", "x-", "^x-$"] {
-            let regex = Arc::new(js_regex(source, "u").expect("compiles"));
-            let pattern =
-                KeyPattern::new(source, |_| Ok::<_, ()>(Arc::clone(&regex))).expect("compiles");
-            for key in keys {
-                assert_eq!(
-                    pattern.matches(key),
-                    regex.find(key).is_some(),
-                    "{source} on {key:?}"
-                );
-            }
-        }
-        assert_eq!(literal_prefix("^x-").as_deref(), Some("x-"));
-        assert_eq!(literal_prefix("^\\/").as_deref(), Some("/"));
-        assert_eq!(literal_prefix("^\\$ref$"), None);
-        assert_eq!(literal_prefix("x-"), None);
     }
 }

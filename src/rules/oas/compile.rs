@@ -9,10 +9,9 @@ use std::sync::Arc;
 
 use regress::Regex;
 
-use super::ajv::{
-    js_regex, Dep, Dialect, ErrorMessage, JType, KeyPattern, Kw, SIdx, SNode, SchemaSet,
-};
+use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
 use super::formats::Format;
+use super::key_pattern::KeyPattern;
 use crate::document::{Document, NodeId, Target, Value};
 
 #[cfg(test)]

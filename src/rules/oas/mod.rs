@@ -18,6 +18,7 @@ mod formats;
 mod host_servers;
 mod info_description;
 mod js;
+mod key_pattern;
 mod markdown;
 mod messages;
 mod oas2_combinators;

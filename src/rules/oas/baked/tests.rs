@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use crate::rules::oas::ajv::{Dep, ErrorMessage, JType, KeyPattern, Kw, RareKw, SNode};
+use crate::rules::oas::ajv::{Dep, ErrorMessage, JType, Kw, RareKw, SNode};
+use crate::rules::oas::key_pattern::KeyPattern;
 use crate::rules::oas::spec::{self, Compiled};
 
 /// The baked build of a module under `baked/`.
@@ -190,7 +191,9 @@ fn records(kw: &Kw) -> Vec<String> {
             .map(|(pattern, i)| {
                 let source = match pattern {
                     KeyPattern::Prefix(prefix) => format!("^{prefix}"),
-                    KeyPattern::Regex(source, _) => source.to_string(),
+                    KeyPattern::Anchored(source, _) | KeyPattern::Regex(source, _) => {
+                        source.to_string()
+                    }
                 };
                 format!("({}, {i})", lit(&source))
             })
