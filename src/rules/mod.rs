@@ -7,6 +7,7 @@
 //! Adding a rule: write `rules/<name>.rs` with a `pub struct` implementing [`Check`] and its
 //! fixture tests, add a `mod` line below, and list it in the rulesets that switch it on.
 
+pub(crate) mod nfa;
 pub mod pattern;
 pub mod walk;
 

@@ -1,7 +1,10 @@
 //! Spectral's `pattern` function: JavaScript regular expressions (via `regress`, which
-//! implements ECMAScript semantics) and the messages Spectral gives when they fail.
+//! implements ECMAScript semantics, or [`Nfa`] for the common subset it covers) and the messages
+//! Spectral gives when they fail.
 
 use regress::Regex;
+
+use super::nfa::Nfa;
 
 /// A pattern as the official rulesets write it: `/source/flags` is a regex literal, anything
 /// else is the source of a regex without flags.
@@ -9,7 +12,13 @@ use regress::Regex;
 pub struct JsPattern {
     /// The text as written in the ruleset (Spectral quotes it in messages).
     pub text: &'static str,
-    regex: Regex,
+    matcher: Matcher,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Nfa(Nfa),
+    Regex(Regex),
 }
 
 impl JsPattern {
@@ -21,20 +30,30 @@ impl JsPattern {
             .and_then(|rest| rest.rfind('/').map(|end| (&rest[..end], &rest[end + 1..])))
             .filter(|(_, flags)| flags.chars().all(|c| c.is_ascii_lowercase()));
         let (source, flags) = literal.unwrap_or((text, ""));
+        if let Some(nfa) = Nfa::new(source, flags) {
+            return JsPattern {
+                text,
+                matcher: Matcher::Nfa(nfa),
+            };
+        }
         let regex = match leading_dot_plus(source, flags) {
             Some(faster) => Regex::with_flags(&faster, flags),
             None => Regex::with_flags(source, flags),
         };
         JsPattern {
             text,
-            regex: regex
-                .unwrap_or_else(|e| panic!("ruleset pattern {text:?} does not compile: {e}")),
+            matcher: Matcher::Regex(
+                regex.unwrap_or_else(|e| panic!("ruleset pattern {text:?} does not compile: {e}")),
+            ),
         }
     }
 
     /// JavaScript `RegExp.prototype.test`.
     pub fn test(&self, value: &str) -> bool {
-        self.regex.find(value).is_some()
+        match &self.matcher {
+            Matcher::Nfa(nfa) => nfa.test(value),
+            Matcher::Regex(regex) => regex.find(value).is_some(),
+        }
     }
 
     /// `{{error}}` when a `match` pattern fails.

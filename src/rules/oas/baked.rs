@@ -177,7 +177,7 @@ fn apply(kw: &mut Kw, k: &K, regexes: &mut HashMap<&'static str, Arc<Regex>>) {
         K::Properties(list) => kw.properties = Some(named(list)),
         K::PatternProperties(list) => {
             let list = list.iter().map(|&(source, i)| {
-                let pattern = KeyPattern::new(source, |_| Ok::<_, ()>(regex(source, regexes)));
+                let pattern = KeyPattern::new(source, "u", |_| Ok::<_, ()>(regex(source, regexes)));
                 (
                     pattern.unwrap_or_else(|()| unreachable!("baked patterns compile")),
                     i,

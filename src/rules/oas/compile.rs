@@ -59,6 +59,8 @@ trait Compiler<'s> {
         reference: &str,
     ) -> Result<(Box<str>, bool, SIdx), Fail>;
     fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail>;
+    /// The flags [`Compiler::regex`] compiles with.
+    fn regex_flags(&self) -> &'static str;
     /// The keyword semantics of the schema `holder` (the vendored draft-04 meta-schema keeps
     /// its own when an `ajv` 2020 schema refers into it).
     fn dialect(&self, holder: Self::N) -> Dialect;
@@ -411,7 +413,7 @@ fn compile_object<'s, C: Compiler<'s>>(
     if let Some(Src::Obj(patterns)) = get("patternProperties").map(|v| c.read(v)) {
         let mut list = Vec::with_capacity(patterns.len());
         for (pattern, sub) in patterns {
-            let key_pattern = KeyPattern::new(pattern, |p| c.regex(p))?;
+            let key_pattern = KeyPattern::new(pattern, c.regex_flags(), |p| c.regex(p))?;
             list.push((key_pattern, c.sub(sub, relax)?));
         }
         kw.pattern_properties = Some(list);
@@ -597,11 +599,17 @@ impl<'d> Compiler<'d> for DocCompiler<'d> {
         Err(Fail::Skip)
     }
 
+    fn regex_flags(&self) -> &'static str {
+        ""
+    }
+
     fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail> {
         if let Some(r) = self.regexes.get(source) {
             return r.clone();
         }
-        let r = js_regex(source, "").map(Arc::new).map_err(Fail::Error);
+        let r = js_regex(source, self.regex_flags())
+            .map(Arc::new)
+            .map_err(Fail::Error);
         self.regexes.insert(source.into(), r.clone());
         r
     }

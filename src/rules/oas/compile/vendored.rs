@@ -268,6 +268,10 @@ impl Compiler<'static> for StaticCompiler {
         Ok((anchor.into(), runtime, idx))
     }
 
+    fn regex_flags(&self) -> &'static str {
+        "u"
+    }
+
     fn regex(&mut self, source: &str) -> Result<Arc<Regex>, Fail> {
         let regex =
             self.regexes
