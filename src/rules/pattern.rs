@@ -12,13 +12,36 @@ use super::nfa::Nfa;
 pub struct JsPattern {
     /// The text as written in the ruleset (Spectral quotes it in messages).
     pub text: &'static str,
-    matcher: Matcher,
+    regex: JsRegex,
 }
 
+/// A JavaScript regular expression: on [`Nfa`] when it is of the subset that covers, else on
+/// `regress`.
 #[derive(Debug)]
-enum Matcher {
+pub enum JsRegex {
     Nfa(Nfa),
     Regex(Regex),
+}
+
+impl JsRegex {
+    pub fn new(source: &str, flags: &str) -> Result<JsRegex, regress::Error> {
+        if let Some(nfa) = Nfa::new(source, flags) {
+            return Ok(JsRegex::Nfa(nfa));
+        }
+        let regex = match leading_dot_plus(source, flags) {
+            Some(faster) => Regex::with_flags(&faster, flags),
+            None => Regex::with_flags(source, flags),
+        };
+        regex.map(JsRegex::Regex)
+    }
+
+    /// JavaScript `RegExp.prototype.test`.
+    pub fn test(&self, value: &str) -> bool {
+        match self {
+            JsRegex::Nfa(nfa) => nfa.test(value),
+            JsRegex::Regex(regex) => regex.find(value).is_some(),
+        }
+    }
 }
 
 impl JsPattern {
@@ -30,30 +53,16 @@ impl JsPattern {
             .and_then(|rest| rest.rfind('/').map(|end| (&rest[..end], &rest[end + 1..])))
             .filter(|(_, flags)| flags.chars().all(|c| c.is_ascii_lowercase()));
         let (source, flags) = literal.unwrap_or((text, ""));
-        if let Some(nfa) = Nfa::new(source, flags) {
-            return JsPattern {
-                text,
-                matcher: Matcher::Nfa(nfa),
-            };
-        }
-        let regex = match leading_dot_plus(source, flags) {
-            Some(faster) => Regex::with_flags(&faster, flags),
-            None => Regex::with_flags(source, flags),
-        };
         JsPattern {
             text,
-            matcher: Matcher::Regex(
-                regex.unwrap_or_else(|e| panic!("ruleset pattern {text:?} does not compile: {e}")),
-            ),
+            regex: JsRegex::new(source, flags)
+                .unwrap_or_else(|e| panic!("ruleset pattern {text:?} does not compile: {e}")),
         }
     }
 
     /// JavaScript `RegExp.prototype.test`.
     pub fn test(&self, value: &str) -> bool {
-        match &self.matcher {
-            Matcher::Nfa(nfa) => nfa.test(value),
-            Matcher::Regex(regex) => regex.find(value).is_some(),
-        }
+        self.regex.test(value)
     }
 
     /// `{{error}}` when a `match` pattern fails.

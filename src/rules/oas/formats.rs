@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 use regress::Regex;
 use rustc_hash::FxHashMap;
 
+use crate::rules::pattern::JsRegex;
+
 /// A format name the validator knows; anything else is ignored, as `ajv` does with
 /// `strict: false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,75 +119,80 @@ fn re(source: &str, flags: &str) -> Regex {
     Regex::with_flags(source, flags).expect("ajv-formats regular expression compiles")
 }
 
-fn test(regex: &Regex, s: &str) -> bool {
-    regex.find(s).is_some()
+/// A regular expression used only to test strings: on the automaton when it can be.
+fn js(source: &str, flags: &str) -> JsRegex {
+    JsRegex::new(source, flags).expect("ajv-formats regular expression compiles")
 }
 
-static DURATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+fn test(regex: &JsRegex, s: &str) -> bool {
+    regex.test(s)
+}
+
+static DURATION: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$",
         "",
     )
 });
-static URI_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static URI_REFERENCE: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r#"^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$"#,
         "i",
     )
 });
-static URI_TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static URI_TEMPLATE: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r#"^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$"#,
         "i",
     )
 });
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static URL: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$",
         "iu",
     )
 });
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static EMAIL: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
         "i",
     )
 });
-static HOSTNAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static HOSTNAME: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$",
         "i",
     )
 });
-static IPV4: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static IPV4: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)$",
         "",
     )
 });
-static IPV6: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static IPV6: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$",
         "i",
     )
 });
-static UUID: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static UUID: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$",
         "i",
     )
 });
-static JSON_POINTER: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:\/(?:[^~/]|~0|~1)*)*$", ""));
-static JSON_POINTER_URI_FRAGMENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static JSON_POINTER: LazyLock<JsRegex> = LazyLock::new(|| js(r"^(?:\/(?:[^~/]|~0|~1)*)*$", ""));
+static JSON_POINTER_URI_FRAGMENT: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$",
         "i",
     )
 });
-static RELATIVE_JSON_POINTER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$", ""));
-static BYTE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static RELATIVE_JSON_POINTER: LazyLock<JsRegex> =
+    LazyLock::new(|| js(r"^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$", ""));
+static BYTE: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
         "m",
     )
@@ -197,8 +204,8 @@ static TIME_RE: LazyLock<Regex> = LazyLock::new(|| {
         "i",
     )
 });
-static URI_RE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static URI_RE: LazyLock<JsRegex> = LazyLock::new(|| {
+    js(
         r"^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$",
         "i",
     )
@@ -405,6 +412,36 @@ fn compiles(pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Which formats test on the automaton (their patterns are among `nfa.rs`'s tested ones)
+    /// and which need the regex engine.
+    #[test]
+    fn formats_on_the_automaton() {
+        let on_automaton = |regex: &JsRegex| matches!(regex, JsRegex::Nfa(_));
+        for regex in [
+            &EMAIL,
+            &UUID,
+            &IPV4,
+            &JSON_POINTER,
+            &JSON_POINTER_URI_FRAGMENT,
+            &RELATIVE_JSON_POINTER,
+        ] {
+            assert!(on_automaton(regex), "{regex:?}");
+        }
+        // Lookahead, the `iu` and `m` flags, `\S`, or more than the automaton's 128 instructions.
+        for regex in [
+            &DURATION,
+            &URL,
+            &HOSTNAME,
+            &BYTE,
+            &IPV6,
+            &URI_RE,
+            &URI_REFERENCE,
+            &URI_TEMPLATE,
+        ] {
+            assert!(!on_automaton(regex), "{regex:?}");
+        }
+    }
 
     #[test]
     fn uri_reference_fragments_as_the_regex() {
