@@ -15,8 +15,8 @@ pub struct JsPattern {
     regex: JsRegex,
 }
 
-/// A JavaScript regular expression: on [`Nfa`] when it is of the subset that covers, else on
-/// `regress`.
+/// A JavaScript regular expression: on [`Nfa`] when it is of the subset the automaton covers
+/// (linear, and faster to compile; see its module), else on `regress`.
 #[derive(Debug)]
 pub enum JsRegex {
     Nfa(Nfa),
@@ -77,9 +77,10 @@ impl JsPattern {
 }
 
 /// `.+R` (unanchored) finds a match exactly when `R` matches right after one character that `.`
-/// accepts, so it is compiled that way: the backtracking engine otherwise runs `.+` to the end
-/// and back from every start, quadratic in the length (12 % of a lint of MS Graph's 5,000 long
-/// path keys, for `.+ \/$`). `None` when the source does not start so.
+/// accepts, so a pattern left to `regress` is compiled that way: the backtracking engine
+/// otherwise runs `.+` to the end and back from every start, quadratic in the length (12 % of a
+/// lint of MS Graph's 5,000 long path keys, for `.+ \/$`, before that went to the automaton).
+/// `None` when the source does not start so.
 fn leading_dot_plus(source: &str, flags: &str) -> Option<String> {
     let rest = source.strip_prefix(".+")?;
     if flags.contains('s') || rest.starts_with(['?', '*', '+', '{']) {
