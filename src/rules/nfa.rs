@@ -316,9 +316,10 @@ impl Parser<'_> {
                 break;
             }
             let atom = self.atom()?;
+            let before = self.at;
             let (min, max) = self.quantifier()?;
-            // "Nothing to repeat".
-            if matches!(atom, Atom::Start | Atom::End) && (min, max) != (1, Some(1)) {
+            // "Nothing to repeat", even for `{1}`.
+            if matches!(atom, Atom::Start | Atom::End) && self.at != before {
                 return None;
             }
             pieces.push(Piece { atom, min, max });
@@ -778,6 +779,10 @@ mod tests {
             ("^a)$", ""),
             ("^*", ""),
             ("a$+", ""),
+            ("a${1}", ""),
+            ("^{1}a", "u"),
+            // Found by the `nfa` fuzz target.
+            ("..{1}${1}$", "u"),
             ("\\bword", ""),
             ("\\S", ""),
             ("a", "g"),

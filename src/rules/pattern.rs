@@ -44,6 +44,33 @@ impl JsRegex {
     }
 }
 
+/// For the `nfa` fuzz target: `Err` when the automaton takes `source` with `flags` and tests
+/// `input` otherwise than `regress` does. Inputs with a character beyond U+FFFF are skipped
+/// without `u`: `regress` reads it as one unit there, JavaScript (and the automaton) as two.
+#[doc(hidden)]
+pub fn check_automaton_against_regress(
+    source: &str,
+    flags: &str,
+    input: &str,
+) -> Result<(), String> {
+    let Some(nfa) = Nfa::new(source, flags) else {
+        return Ok(());
+    };
+    if flags != "u" && input.chars().any(|c| c > '\u{FFFF}') {
+        return Ok(());
+    }
+    let regex = Regex::with_flags(source, flags)
+        .map_err(|e| format!("/{source}/{flags} is taken by the automaton, regress: {e}"))?;
+    let (ours, theirs) = (nfa.test(input), regex.find(input).is_some());
+    if ours == theirs {
+        Ok(())
+    } else {
+        Err(format!(
+            "/{source}/{flags} on {input:?}: automaton {ours}, regress {theirs}"
+        ))
+    }
+}
+
 impl JsPattern {
     /// Compiles a pattern from a ruleset. Patterns are constants of this crate, so a pattern
     /// that does not compile is a programming error caught by every rule's tests.
