@@ -147,3 +147,44 @@ fn escaping_the_document_directory_is_refused() {
         refs[0].message
     );
 }
+
+/// A document's own patterns that make a backtracking regex engine take exponential time on
+/// its examples (`^(a+)+$` against `aaa…ab`): validating the examples still ends, with the
+/// finding. Run on a thread and given a minute, so that a regression fails instead of hanging.
+#[test]
+fn catastrophic_patterns_in_a_document_end() {
+    let document = format!(
+        r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}},
+            "components": {{"schemas": {{
+              "A": {{"type": "string", "pattern": "^(a+)+$", "example": "{a}b"}},
+              "B": {{"type": "object", "patternProperties": {{"^([a-z]*)*$": {{"type": "integer"}}}},
+                     "example": {{"{a}!": "matches no pattern"}}}}
+            }}}}}}"#,
+        a = "a".repeat(60)
+    );
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(lint(document.as_bytes())));
+    let findings = result
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the lint ends")
+        .expect("the document loads");
+    let examples: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.code == "oas3-valid-schema-example")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        examples.iter().any(|m| m.contains("must match pattern")),
+        "{examples:?}"
+    );
+    // B's key, `a…a!`, matches no pattern (the slow way for a backtracking engine), so its
+    // example is valid (OpenAPI 3.0 does not allow `patternProperties`: `oas3-schema` says so,
+    // and the example is validated with it all the same, as the reference does).
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f.code == "oas3-valid-schema-example")
+            .all(|f| !f.path.iter().any(|s| s.to_string() == "B")),
+        "{findings:?}"
+    );
+}

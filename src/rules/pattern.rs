@@ -2,6 +2,8 @@
 //! implements ECMAScript semantics, or [`Nfa`] for the common subset it covers) and the messages
 //! Spectral gives when they fail.
 
+use std::sync::Arc;
+
 use regress::Regex;
 
 use super::nfa::Nfa;
@@ -20,19 +22,31 @@ pub struct JsPattern {
 #[derive(Debug)]
 pub enum JsRegex {
     Nfa(Nfa),
-    Regex(Regex),
+    Regex(Arc<Regex>),
 }
 
 impl JsRegex {
     pub fn new(source: &str, flags: &str) -> Result<JsRegex, regress::Error> {
-        if let Some(nfa) = Nfa::new(source, flags) {
-            return Ok(JsRegex::Nfa(nfa));
+        Self::with(source, flags, |source| {
+            match leading_dot_plus(source, flags) {
+                Some(faster) => Regex::with_flags(&faster, flags),
+                None => Regex::with_flags(source, flags),
+            }
+            .map(Arc::new)
+        })
+    }
+
+    /// The automaton of `source` when it is of its subset, else what `compile` makes of it (a
+    /// regex shared with others of the same source, say).
+    pub fn with<E>(
+        source: &str,
+        flags: &str,
+        compile: impl FnOnce(&str) -> Result<Arc<Regex>, E>,
+    ) -> Result<JsRegex, E> {
+        match Nfa::new(source, flags) {
+            Some(nfa) => Ok(JsRegex::Nfa(nfa)),
+            None => compile(source).map(JsRegex::Regex),
         }
-        let regex = match leading_dot_plus(source, flags) {
-            Some(faster) => Regex::with_flags(&faster, flags),
-            None => Regex::with_flags(source, flags),
-        };
-        regex.map(JsRegex::Regex)
     }
 
     /// JavaScript `RegExp.prototype.test`.

@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashSet;
-use std::sync::Arc;
 
 use regress::Regex;
 
@@ -20,6 +19,7 @@ use super::formats::Format;
 use super::js;
 use super::key_pattern::KeyPattern;
 use crate::document::{Document, NodeId, Segment, Value};
+use crate::rules::pattern::JsRegex;
 
 /// Index of a compiled schema in a [`SchemaSet`].
 pub type SIdx = u32;
@@ -138,7 +138,9 @@ pub struct Kw {
     pub minimum: Option<(f64, bool)>,
     pub max_length: Option<f64>,
     pub min_length: Option<f64>,
-    pub pattern: Option<(Box<str>, Arc<Regex>)>,
+    /// Linear on the automaton when the pattern is of its subset: a document's own pattern
+    /// (`^(a+)+$`) must not make validating its examples take exponential time.
+    pub pattern: Option<(Box<str>, JsRegex)>,
     pub format: Option<(Box<str>, Format)>,
     pub max_items: Option<f64>,
     pub min_items: Option<f64>,
@@ -977,7 +979,7 @@ impl<'a> Validator<'a> {
             }
         }
         if let Some((source, regex)) = &kw.pattern {
-            if regex.find(text).is_none() {
+            if !regex.test(text) {
                 self.error(
                     s,
                     "pattern",

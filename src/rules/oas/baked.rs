@@ -18,6 +18,7 @@ use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, S
 use super::formats::Format;
 use super::key_pattern::KeyPattern;
 use super::spec::Compiled;
+use crate::rules::pattern::JsRegex;
 
 #[rustfmt::skip]
 pub mod meta_2020;
@@ -165,7 +166,13 @@ fn apply(kw: &mut Kw, k: &K, regexes: &mut HashMap<&'static str, Arc<Regex>>) {
         K::Minimum(n, exclusive) => kw.minimum = Some((n, exclusive)),
         K::MaxLength(n) => kw.max_length = Some(n),
         K::MinLength(n) => kw.min_length = Some(n),
-        K::Pattern(source) => kw.pattern = Some((source.into(), regex(source, regexes))),
+        K::Pattern(source) => {
+            let pattern = JsRegex::with(source, "u", |_| Ok::<_, ()>(regex(source, regexes)));
+            kw.pattern = Some((
+                source.into(),
+                pattern.unwrap_or_else(|()| unreachable!("baked patterns compile")),
+            ));
+        }
         K::Format(name, format) => kw.format = Some((name.into(), format)),
         K::MaxItems(n) => kw.max_items = Some(n),
         K::MinItems(n) => kw.min_items = Some(n),

@@ -13,6 +13,7 @@ use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, S
 use super::formats::Format;
 use super::key_pattern::KeyPattern;
 use crate::document::{Document, NodeId, Target, Value};
+use crate::rules::pattern::JsRegex;
 
 #[cfg(test)]
 pub mod vendored;
@@ -300,7 +301,8 @@ fn compile_object<'s, C: Compiler<'s>>(
     kw.max_length = get("maxLength").and_then(|v| num(&c.read(v)));
     kw.min_length = get("minLength").and_then(|v| num(&c.read(v)));
     if let Some(Src::Str(p)) = get("pattern").map(|v| c.read(v)) {
-        kw.pattern = Some((p.into(), c.regex(p)?));
+        let flags = c.regex_flags();
+        kw.pattern = Some((p.into(), JsRegex::with(p, flags, |p| c.regex(p))?));
     }
     if let Some(Src::Str(f)) = get("format")
         .map(|v| c.read(v))
