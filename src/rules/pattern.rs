@@ -19,7 +19,7 @@ pub struct JsPattern {
 
 /// A JavaScript regular expression: on [`Nfa`] when it is of the subset the automaton covers
 /// (linear, and faster to compile; see its module), else on `regress`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum JsRegex {
     Nfa(Nfa),
     Regex(Arc<Regex>),

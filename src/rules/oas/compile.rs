@@ -277,29 +277,30 @@ fn compile_object<'s, C: Compiler<'s>>(
 
     // Numbers.
     let flag = |c: &C, k: &str| get(k).is_some_and(|v| matches!(c.read(v), Src::Bool(true)));
-    if let Some(m) = get("maximum").and_then(|v| num(&c.read(v))) {
+    let number = |c: &C, k: &str| get(k).and_then(|v| num(&c.read(v)));
+    if let Some(m) = number(c, "maximum") {
         let excl = dialect == Dialect::Draft4 && flag(c, "exclusiveMaximum");
         kw.maximum = Some((m, excl));
     }
-    if let Some(m) = get("minimum").and_then(|v| num(&c.read(v))) {
+    if let Some(m) = number(c, "minimum") {
         let excl = dialect == Dialect::Draft4 && flag(c, "exclusiveMinimum");
         kw.minimum = Some((m, excl));
     }
     if dialect != Dialect::Draft4 {
-        if let Some(n) = get("exclusiveMaximum").and_then(|v| num(&c.read(v))) {
+        if let Some(n) = number(c, "exclusiveMaximum") {
             kw.rare_mut().exclusive_maximum = Some(n);
         }
-        if let Some(n) = get("exclusiveMinimum").and_then(|v| num(&c.read(v))) {
+        if let Some(n) = number(c, "exclusiveMinimum") {
             kw.rare_mut().exclusive_minimum = Some(n);
         }
     }
-    if let Some(n) = get("multipleOf").and_then(|v| num(&c.read(v))) {
+    if let Some(n) = number(c, "multipleOf") {
         kw.rare_mut().multiple_of = Some(n);
     }
 
     // Strings.
-    kw.max_length = get("maxLength").and_then(|v| num(&c.read(v)));
-    kw.min_length = get("minLength").and_then(|v| num(&c.read(v)));
+    kw.max_length = number(c, "maxLength");
+    kw.min_length = number(c, "minLength");
     if let Some(Src::Str(p)) = get("pattern").map(|v| c.read(v)) {
         let flags = c.regex_flags();
         kw.pattern = Some((p.into(), JsRegex::with(p, flags, |p| c.regex(p))?));
@@ -314,8 +315,8 @@ fn compile_object<'s, C: Compiler<'s>>(
     }
 
     // Arrays.
-    kw.max_items = get("maxItems").and_then(|v| num(&c.read(v)));
-    kw.min_items = get("minItems").and_then(|v| num(&c.read(v)));
+    kw.max_items = number(c, "maxItems");
+    kw.min_items = number(c, "minItems");
     kw.unique_items = flag(c, "uniqueItems");
     if let Some(items) = get("items") {
         match c.read(items) {
@@ -349,19 +350,19 @@ fn compile_object<'s, C: Compiler<'s>>(
         kw.rare_mut().contains = Some(c.sub(v, relax)?);
     }
     if d2020 {
-        if let Some(n) = get("minContains").and_then(|v| num(&c.read(v))) {
+        if let Some(n) = number(c, "minContains") {
             kw.rare_mut().min_contains = Some(n);
         }
-        if let Some(n) = get("maxContains").and_then(|v| num(&c.read(v))) {
+        if let Some(n) = number(c, "maxContains") {
             kw.rare_mut().max_contains = Some(n);
         }
     }
 
     // Objects.
-    if let Some(n) = get("maxProperties").and_then(|v| num(&c.read(v))) {
+    if let Some(n) = number(c, "maxProperties") {
         kw.rare_mut().max_properties = Some(n);
     }
-    if let Some(n) = get("minProperties").and_then(|v| num(&c.read(v))) {
+    if let Some(n) = number(c, "minProperties") {
         kw.rare_mut().min_properties = Some(n);
     }
     let properties = match get("properties").map(|v| c.read(v)) {

@@ -1,24 +1,22 @@
 //! `patternProperties` patterns, tested on every key of every object a schema with them meets.
 //!
-//! A literal prefix (`^x-`, `^\/`) is compared; other patterns of the subset [`Nfa`] covers
-//! (all the vendored schemas' ones: `^\$ref$`, `^[1-5](?:\d{2}|XX)$`, …) run on it, since
+//! A literal prefix (`^x-`, `^\/`) is compared; other patterns are a [`JsRegex`], on the
+//! automaton for all the vendored schemas' ones (`^\$ref$`, `^[1-5](?:\d{2}|XX)$`, …), since
 //! `regress` allocated its backtracking stack on each of the ~2,000 keys a 0.5 MB document has
-//! them tested on; anything else goes to `regress`.
+//! them tested on.
 
 use std::sync::Arc;
 
 use regress::Regex;
 
-use crate::rules::nfa::Nfa;
+use crate::rules::pattern::JsRegex;
 
 /// A `patternProperties` pattern.
 #[derive(Debug, Clone)]
 pub enum KeyPattern {
     Prefix(Box<str>),
-    /// The source, which only the generator of the baked schemas reads, and its automaton.
-    Nfa(#[allow(dead_code)] Box<str>, Nfa),
-    /// The source, which only the generator of the baked schemas reads, and its regex.
-    Regex(#[allow(dead_code)] Box<str>, Arc<Regex>),
+    /// The source, which only the generator of the baked schemas reads, and its expression.
+    Pattern(#[allow(dead_code)] Box<str>, JsRegex),
 }
 
 impl KeyPattern {
@@ -32,17 +30,14 @@ impl KeyPattern {
         if let Some(prefix) = literal_prefix(source) {
             return Ok(KeyPattern::Prefix(prefix));
         }
-        if let Some(nfa) = Nfa::new(source, flags) {
-            return Ok(KeyPattern::Nfa(source.into(), nfa));
-        }
-        Ok(KeyPattern::Regex(source.into(), compile(source)?))
+        let regex = JsRegex::with(source, flags, compile)?;
+        Ok(KeyPattern::Pattern(source.into(), regex))
     }
 
     pub fn matches(&self, key: &str) -> bool {
         match self {
             KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
-            KeyPattern::Nfa(_, nfa) => nfa.test(key),
-            KeyPattern::Regex(_, regex) => regex.find(key).is_some(),
+            KeyPattern::Pattern(_, regex) => regex.test(key),
         }
     }
 }
@@ -102,7 +97,8 @@ mod tests {
             "^(get|put|post|delete|options|head|patch|trace)$",
         ] {
             let pattern = KeyPattern::new(source, "u", |_| Err(())).expect("needs no regex");
-            assert!(!matches!(pattern, KeyPattern::Regex(..)), "{source}");
+            let on_regress = matches!(pattern, KeyPattern::Pattern(_, JsRegex::Regex(_)));
+            assert!(!on_regress, "{source}");
         }
         assert!(KeyPattern::new("^\\s", "u", |_| Err(())).is_err());
     }
