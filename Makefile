@@ -1,5 +1,5 @@
 # Common tasks. `make test` is what CI runs (.ci/run).
-.PHONY: build test lint fmt example rules-doc bench fuzz crds chart-deps chart-test image
+.PHONY: build test lint fmt example rules-doc bench fuzz nfa-v8 crds chart-deps chart-test image
 
 build:
 	cargo build --release
@@ -36,6 +36,15 @@ chart-deps:
 
 chart-test: chart-deps
 	cd tests/chart && $(abspath $(CHART_VENV))/bin/python -m pytest -p no:cacheprovider
+
+# The regex automaton (src/rules/nfa.rs) against V8 itself, on 20,000 generated patterns
+# (needs python3 and node; SEED=n for another set).
+SEED ?= 7
+nfa-v8:
+	mkdir -p target/nfa-v8
+	python3 fuzz/v8/cases.py $(SEED) | node fuzz/v8/answer.js > target/nfa-v8/answers.json
+	NFA_V8_ANSWERS=$(abspath target/nfa-v8/answers.json) cargo test --release --lib \
+		agrees_with_v8 -- --ignored --nocapture
 
 # The container image (needs docker or a compatible builder).
 IMAGE ?= adr-operator:dev
