@@ -79,4 +79,6 @@ fuzz:
 	printf '\000^(\\/|\\/(([a-z0-9\\-]+|{[^}]+})(\\/([a-z0-9\\-.]+|{[^}]+}))*)\\/?)$$\000/a/{id}' > fuzz/corpus/nfa/kebab
 	printf '\001(description|summary)\000Summary' > fuzz/corpus/nfa/ignore-case
 	printf '\002^[^a].{1,3}$$\000b\303\251c' > fuzz/corpus/nfa/unicode
+	printf '\000^[a-zA-Z0-9\303\200-\305\276 \\.\\-\\'"'"']{1,200}$$\000Jan \303\251' > fuzz/corpus/nfa/long-count
+	printf '\000\\bw\\S+\\s\000a wo\302\240' > fuzz/corpus/nfa/spaces
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run nfa corpus/nfa -- -max_total_time=$(FUZZ_SECONDS) -max_len=256
