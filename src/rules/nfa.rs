@@ -190,6 +190,13 @@ struct Bits {
     reach: Box<[Box<[States]>]>,
     /// What the first instruction reaches at the start of the input, by the same index.
     first: [States; 4],
+    /// Without word assertions, only `$` depends on the place: [`Nfa::test_bits`] keeps a `$`
+    /// reached pending in the set, and passes it at the end of the input. What each
+    /// instruction reaches inside the input so, and the first at its start.
+    pending: Box<[States]>,
+    first_pending: States,
+    /// The `$` instructions.
+    ends: States,
 }
 
 /// ASCII word units (`\w`).
@@ -258,40 +265,40 @@ impl Nfa {
         }
     }
 
-    /// The unit at `*at` of `text` (UTF-16 code units, or characters with `u`) and the place
-    /// after it, `*at` moved past it; `low` holds the low surrogate of a character beyond
-    /// U+FFFF (without `u`) whose high one was the last unit.
+    /// The unit at `*at` of `text` (UTF-16 code units, or characters with `u`), `*at` moved
+    /// past it; `low` holds the low surrogate of a character beyond U+FFFF (without `u`) whose
+    /// high one was the last unit.
+    #[inline]
+    fn unit_at(&self, text: &str, at: &mut usize, low: &mut Option<u32>) -> Option<u32> {
+        if let Some(unit) = low.take() {
+            return Some(unit);
+        }
+        let byte = *text.as_bytes().get(*at)?;
+        if byte < 0x80 {
+            *at += 1;
+            return Some(u32::from(byte));
+        }
+        let c = text.get(*at..)?.chars().next()?;
+        *at += c.len_utf8();
+        let c = u32::from(c);
+        if c > 0xFFFF && !self.unicode {
+            let c = c - 0x10000;
+            *low = Some(0xDC00 | (c & 0x3FF));
+            return Some(0xD800 | (c >> 10));
+        }
+        Some(c)
+    }
+
+    /// [`Nfa::unit_at`] and the place after the unit.
     #[inline]
     fn next_unit(&self, text: &str, at: &mut usize, low: &mut Option<u32>) -> Option<(u32, Place)> {
-        let bytes = text.as_bytes();
-        let unit = match low.take() {
-            Some(unit) => unit,
-            None => {
-                let byte = *bytes.get(*at)?;
-                if byte < 0x80 {
-                    *at += 1;
-                    u32::from(byte)
-                } else {
-                    let c = text.get(*at..)?.chars().next()?;
-                    *at += c.len_utf8();
-                    let c = u32::from(c);
-                    if c > 0xFFFF && !self.unicode {
-                        let c = c - 0x10000;
-                        *low = Some(0xDC00 | (c & 0x3FF));
-                        // Between the surrogates (neither a word unit).
-                        let inside = Place {
-                            start: false,
-                            end: false,
-                            boundary: false,
-                        };
-                        return Some((0xD800 | (c >> 10), inside));
-                    }
-                    c
-                }
-            }
+        let unit = self.unit_at(text, at, low)?;
+        // A non-ASCII byte starts no word unit, so a byte tells whether a word unit is next;
+        // between a pair of surrogates, neither is one.
+        let next = match low {
+            Some(_) => Some(0xDC00),
+            None => text.as_bytes().get(*at).map(|&b| u32::from(b)),
         };
-        // A non-ASCII byte starts no word unit, so a byte tells whether a word unit is next.
-        let next = bytes.get(*at).map(|&b| u32::from(b));
         let place = Place {
             start: false,
             end: next.is_none(),
@@ -352,13 +359,14 @@ impl Nfa {
     }
 
     /// For each instruction, the `Unit` and `Match` instructions it reaches without consuming
-    /// at `place`: the least fixpoint of the equations each instruction gives, reached by
+    /// at `place` (and the `$` ones, when `pending_ends`): the least fixpoint of the equations each instruction gives, reached by
     /// sweeping from the last instruction to the first (jumps mostly go forward, so a sweep or
     /// two more settles the loops). For a program of at most [`BITS`] instructions.
-    fn closures(&self, place: Place) -> Box<[States]> {
+    fn closures(&self, place: Place, pending_ends: bool) -> Box<[States]> {
         let mut reach: Box<[States]> = (0..self.insts.len())
             .map(|pc| match self.insts[pc] {
                 Inst::Unit(_) | Inst::Match => 1 << pc,
+                Inst::Assert(Assertion::End) if pending_ends && !place.end => 1 << pc,
                 _ => 0,
             })
             .collect();
@@ -390,6 +398,9 @@ impl Nfa {
             matching: 0,
             reach: Box::default(),
             first: [0; 4],
+            pending: Box::default(),
+            first_pending: 0,
+            ends: 0,
         };
         for (pc, inst) in self.insts.iter().enumerate() {
             match *inst {
@@ -402,15 +413,32 @@ impl Nfa {
                     }
                 }
                 Inst::Match => bits.matching |= 1 << pc,
+                Inst::Assert(Assertion::End) => bits.ends |= 1 << pc,
                 _ => {}
             }
         }
+        let inside = Place {
+            start: false,
+            end: false,
+            boundary: false,
+        };
+        let mut stack = Vec::new();
+        let kept = bits.units | bits.matching;
+        let start = Place {
+            start: true,
+            ..inside
+        };
+        bits.first_pending = self.closure(0, start, &mut stack) & (kept | bits.ends);
+        // Without word assertions, `test_bits` needs the closures inside the input with `$`s
+        // pending, and at its end; with them, `test_bits_by_place` needs all four places.
         let boundaries: &[bool] = if self.word_assertions {
+            bits.reach = vec![Box::default(); 4].into();
             &[false, true]
         } else {
+            bits.pending = self.closures(inside, true);
+            bits.reach = vec![Box::default(); 2].into();
             &[false]
         };
-        let mut reach = vec![Box::default(); 2 * boundaries.len()];
         for &boundary in boundaries {
             for end in [false, true] {
                 let inside = Place {
@@ -419,16 +447,28 @@ impl Nfa {
                     boundary,
                 };
                 let index = Self::place_index(inside);
-                reach[index] = self.closures(inside);
+                if end || self.word_assertions {
+                    bits.reach[index] = self.closures(inside, false);
+                }
                 let start = Place {
                     start: true,
                     ..inside
                 };
-                bits.first[index] = self.closures(start)[0];
+                bits.first[index] = self.closure(0, start, &mut stack) & kept;
             }
         }
-        bits.reach = reach.into();
         bits
+    }
+
+    /// Every instruction `from` reaches at `place`, as a set.
+    fn closure(&self, from: usize, place: Place, stack: &mut Vec<u32>) -> States {
+        let mut seen: States = 0;
+        self.follow(from, place, stack, |pc| {
+            let new = seen & (1 << pc) == 0;
+            seen |= 1 << pc;
+            new
+        });
+        seen
     }
 
     /// `RegExp.prototype.test`: whether the pattern matches somewhere in `text`.
@@ -440,55 +480,80 @@ impl Nfa {
     }
 
     fn test_bits(&self, bits: &Bits, text: &str) -> bool {
-        let bytes = text.as_bytes();
+        if self.word_assertions {
+            return self.test_bits_by_place(bits, text);
+        }
+        if text.is_empty() {
+            return bits.first[Self::place_index(self.start(text))] & bits.matching != 0;
+        }
+        let mut states = bits.first_pending;
+        let (mut at, mut low) = (0, None);
+        while let Some(unit) = self.unit_at(text, &mut at, &mut low) {
+            if states & bits.matching != 0 {
+                return true;
+            }
+            states = self.step(bits, &bits.pending, states, unit);
+            if self.anchored && states == 0 {
+                return false;
+            }
+        }
+        if states & bits.matching != 0 {
+            return true;
+        }
+        // At the end: pass the pending `$`s.
+        let at_end = &bits.reach[1];
+        let mut ends = states & bits.ends;
+        while ends != 0 {
+            let pc = ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            if at_end[pc + 1] & bits.matching != 0 {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// With word assertions: closures chosen by the place after each unit.
+    fn test_bits_by_place(&self, bits: &Bits, text: &str) -> bool {
         let mut states = bits.first[Self::place_index(self.start(text))];
         let (mut at, mut low) = (0, None);
-        // Most units are ASCII, with no word assertion to test: the place after one is
-        // inside the input or at its end.
-        let (inside, at_end) = (&*bits.reach[0], &*bits.reach[1]);
         while states & bits.matching == 0 {
-            let mut after;
-            match bytes.get(at) {
-                Some(&byte) if byte < 0x80 && low.is_none() && !self.word_assertions => {
-                    at += 1;
-                    let reach = if at < bytes.len() { inside } else { at_end };
-                    after = reach[0];
-                    let mut takers = states & bits.units;
-                    while takers != 0 {
-                        let pc = takers.trailing_zeros() as usize;
-                        takers &= takers - 1;
-                        if bits.sets[pc] & (1 << byte) != 0 {
-                            after |= reach[pc + 1];
-                        }
-                    }
-                }
-                _ => {
-                    let Some((unit, place)) = self.next_unit(text, &mut at, &mut low) else {
-                        return false;
-                    };
-                    let reach = &bits.reach[Self::place_index(place)];
-                    after = reach[0];
-                    let mut takers = states & if unit < 128 { bits.units } else { bits.others };
-                    while takers != 0 {
-                        let pc = takers.trailing_zeros() as usize;
-                        takers &= takers - 1;
-                        let takes = if unit < 128 {
-                            bits.sets[pc] & (1 << unit) != 0
-                        } else {
-                            self.takes(pc, unit)
-                        };
-                        if takes {
-                            after |= reach[pc + 1];
-                        }
-                    }
-                }
-            }
-            states = after;
+            let Some((unit, place)) = self.next_unit(text, &mut at, &mut low) else {
+                return false;
+            };
+            states = self.step(bits, &bits.reach[Self::place_index(place)], states, unit);
             if self.anchored && states == 0 {
                 return false;
             }
         }
         true
+    }
+
+    /// The states after `unit` is consumed from `states`, closed by `reach`; a match may also
+    /// start after it.
+    #[inline(always)]
+    fn step(&self, bits: &Bits, reach: &[States], states: States, unit: u32) -> States {
+        let mut after = reach[0];
+        if unit < 128 {
+            let mut takers = states & bits.units;
+            while takers != 0 {
+                let pc = takers.trailing_zeros() as usize;
+                takers &= takers - 1;
+                if bits.sets[pc] & (1 << unit) != 0 {
+                    after |= reach[pc + 1];
+                }
+            }
+        } else {
+            let mut takers = states & bits.others;
+            while takers != 0 {
+                let pc = takers.trailing_zeros() as usize;
+                takers &= takers - 1;
+                if self.takes(pc, unit) {
+                    after |= reach[pc + 1];
+                }
+            }
+        }
+        after
     }
 
     /// Whether the `Unit` instruction at `pc` consumes `unit`.

@@ -13,6 +13,8 @@ use crate::rules::pattern::JsRegex;
 
 /// A `patternProperties` pattern.
 #[derive(Debug, Clone)]
+// Inline for the reason `JsRegex` is (see there).
+#[allow(clippy::large_enum_variant)]
 pub enum KeyPattern {
     Prefix(Box<str>),
     /// The source, which only the generator of the baked schemas reads, and its expression.
