@@ -35,7 +35,12 @@ def main():
     for _ in range(20000):
         inputs = [''.join(random.choice(ALPHABET) for _ in range(random.randint(0, 10)))
                   for _ in range(12)]
-        cases.append([sequence(0), random.choice(['', 'i', 'u']), inputs])
+        source = sequence(0)
+        if random.random() < 0.2:
+            lookaheads = ''.join(random.choice(['(?=', '(?!']) + sequence(1) + ')'
+                                 for _ in range(random.randint(1, 2)))
+            source = '^' + lookaheads + source
+        cases.append([source, random.choice(['', 'i', 'u']), inputs])
     json.dump(cases, sys.stdout)
 
 

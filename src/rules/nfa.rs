@@ -22,7 +22,9 @@
 //! the input is characters. With the `i` flag (without `u`), ASCII letters match either case; a
 //! pattern that names a non-ASCII character is then left out, since JavaScript folds those by
 //! Unicode's case mapping (it never folds one to an ASCII character, so `.`, `\W`, `\S` and
-//! negated classes are the same with `i`). Everything else (lookaround, back-references,
+//! negated classes are the same with `i`). Lookaheads right after a leading `^`
+//! (`^(?!0{16})[0-9]{16}$`, ajv's hostname) hold where the input starts, so each is a pattern
+//! of its own tested there. Everything else (other lookaround, back-references,
 //! named groups, `\p{…}`, `\c`, characters beyond U+FFFF in a pattern without `u`, the other
 //! flags) is left to the regex engine.
 
@@ -174,6 +176,10 @@ pub struct Nfa {
     anchored: bool,
     /// For a program of at most [`BITS`] instructions.
     bits: Option<Bits>,
+    /// `^(?=X)(?!Y)Z`: lookaheads right after a leading `^` are tested where the input starts,
+    /// so each is a pattern of its own, `^(?:X)`, that must match (`false`) or must not
+    /// (`true`) for the rest, `^Z`, to count.
+    guards: Box<[(bool, Nfa)]>,
 }
 
 /// The simulation of a short program over a [`States`].
@@ -233,20 +239,72 @@ impl Nfa {
             classes: Vec::new(),
             word_assertions: false,
         };
-        let alternatives = parser.alternatives()?;
+        let mut guards = Vec::new();
+        if source.starts_with("^(?=") || source.starts_with("^(?!") {
+            parser.at = 1;
+            while let Some(negated) = parser.lookahead() {
+                let body = parser.alternatives()?;
+                // A quantified lookahead (Annex B) is left to the regex engine.
+                if !parser.eat(b')') || matches!(parser.peek(), Some(b'?' | b'*' | b'+' | b'{')) {
+                    return None;
+                }
+                guards.push((negated, body));
+            }
+        }
+        let mut alternatives = parser.alternatives()?;
         if parser.at != source.len() {
             return None;
         }
+        let start = || Piece {
+            atom: Atom::Assert(Assertion::Start),
+            min: 1,
+            max: Some(1),
+        };
+        if !guards.is_empty() {
+            // The guards hold for the whole pattern only when it has one alternative.
+            let [rest] = &mut alternatives[..] else {
+                return None;
+            };
+            rest.insert(0, start());
+        }
+        let word_assertions = parser.word_assertions;
+        let guards = guards
+            .into_iter()
+            .map(|(negated, body)| {
+                let group = Piece {
+                    atom: Atom::Group(body),
+                    min: 1,
+                    max: Some(1),
+                };
+                let classes = parser.classes.clone();
+                let guard = Nfa::build(&[vec![start(), group]], classes, unicode, word_assertions);
+                Some((negated, guard?))
+            })
+            .collect::<Option<_>>()?;
+        Some(Nfa {
+            guards,
+            ..Nfa::build(&alternatives, parser.classes, unicode, word_assertions)?
+        })
+    }
+
+    /// The automaton of a parsed pattern.
+    fn build(
+        alternatives: &[Vec<Piece>],
+        classes: Vec<Class>,
+        unicode: bool,
+        word_assertions: bool,
+    ) -> Option<Nfa> {
         let mut program = Vec::new();
-        compile_alternatives(&alternatives, &mut program)?;
+        compile_alternatives(alternatives, &mut program)?;
         program.push(Inst::Match);
         let mut nfa = Nfa {
             insts: program.into(),
-            classes: parser.classes.into(),
+            classes: classes.into(),
             unicode,
-            word_assertions: parser.word_assertions,
+            word_assertions,
             anchored: false,
             bits: None,
+            guards: Box::default(),
         };
         nfa.anchored = nfa.anchored();
         if nfa.insts.len() <= BITS {
@@ -472,11 +530,28 @@ impl Nfa {
     }
 
     /// `RegExp.prototype.test`: whether the pattern matches somewhere in `text`.
+    #[inline]
     pub fn test(&self, text: &str) -> bool {
         match &self.bits {
-            Some(bits) => self.test_bits(bits, text),
-            None => self.test_list(text),
+            // The rules' patterns, on every key and value: straight to the simulation.
+            Some(bits) if self.guards.is_empty() => self.test_bits(bits, text),
+            _ => self.test_with(text, false),
         }
+    }
+
+    /// [`Nfa::test`] on the list simulation, whatever the program's length.
+    pub(crate) fn test_list(&self, text: &str) -> bool {
+        self.test_with(text, true)
+    }
+
+    fn test_with(&self, text: &str, listed: bool) -> bool {
+        self.guards
+            .iter()
+            .all(|(negated, guard)| guard.test_with(text, listed) != *negated)
+            && match &self.bits {
+                Some(bits) if !listed => self.test_bits(bits, text),
+                _ => self.run_list(text),
+            }
     }
 
     fn test_bits(&self, bits: &Bits, text: &str) -> bool {
@@ -566,7 +641,7 @@ impl Nfa {
 
     /// The simulation of a long program: the live consuming instructions in a list, each
     /// instruction's step stamp telling whether it is already in the next one.
-    pub(crate) fn test_list(&self, text: &str) -> bool {
+    fn run_list(&self, text: &str) -> bool {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut scratch) => self.test_list_in(&mut scratch, text),
             Err(_) => self.test_list_in(&mut Scratch::default(), text),
@@ -738,6 +813,20 @@ impl Parser<'_> {
         } else {
             false
         }
+    }
+
+    /// `(?=` (`Some(false)`) or `(?!` (`Some(true)`), consumed.
+    fn lookahead(&mut self) -> Option<bool> {
+        let rest = self.source.get(self.at..)?;
+        let negated = if rest.starts_with("(?=") {
+            false
+        } else if rest.starts_with("(?!") {
+            true
+        } else {
+            return None;
+        };
+        self.at += 3;
+        Some(negated)
     }
 
     fn next_char(&mut self) -> Option<char> {
@@ -1070,7 +1159,7 @@ impl Parser<'_> {
 
 /// `Split(first, next split) … last`; each alternative but the last ends with a jump past the
 /// others.
-fn compile_alternatives(alternatives: &Alternatives, program: &mut Vec<Inst>) -> Option<()> {
+fn compile_alternatives(alternatives: &[Vec<Piece>], program: &mut Vec<Inst>) -> Option<()> {
     let mut jumps = Vec::new();
     for (i, sequence) in alternatives.iter().enumerate() {
         let last = i + 1 == alternatives.len();
@@ -1332,6 +1421,16 @@ mod tests {
         (r"^(?:a|b){2,150}$", "i"),
         (r"^\w{1,60}\b", ""),
         (r"(\d{1,9}\s){0,20}x", ""),
+        // Lookaheads right after a leading `^`.
+        (r"^(?!0{16})[0-9]{16}$", ""),
+        (r"^(?=a)\w+$", ""),
+        (r"^(?!ab)(?=a).", "i"),
+        (r"^(?=.{1,5}$)[a-z]+(?:-[a-z]+)*$", ""),
+        (r"^(?=[^\s]*$)(?!.*é)", "u"),
+        (
+            r"^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$",
+            "i",
+        ),
         // ajv-formats' email, uuid, ipv4 and JSON pointer patterns.
         (
             r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
@@ -1416,8 +1515,13 @@ mod tests {
     #[test]
     fn other_patterns_are_left_to_the_regex_engine() {
         for (source, flags) in [
-            ("^(?=a)", ""),
-            ("^(?!a)", ""),
+            ("a(?=b)", ""),
+            ("(?=a)", ""),
+            ("^a(?!b)", ""),
+            ("^(?=a)|b", ""),
+            ("^(?=a)*b", ""),
+            ("^(?=(?=a))", ""),
+            ("^(?<=a)", ""),
             ("^\\_$", "u"),
             ("\\B", "u"),
             ("a\\b", "u"),
