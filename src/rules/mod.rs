@@ -106,9 +106,24 @@ pub fn print_value(doc: &Document, node: NodeId) -> String {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! Fixture helpers: lint a snippet with one check and list the reported paths.
+    //! Fixture helpers: lint a snippet with one check and list the reported paths; strings to
+    //! test expressions on.
     use super::{Check, Sink};
     use crate::document::{Document, LoadOptions};
+
+    /// Every string of one to `longest` pieces of `alphabet`, shortest first.
+    pub fn every_string(alphabet: &[&str], longest: usize) -> Vec<String> {
+        let mut strings = Vec::new();
+        let mut layer = vec![String::new()];
+        for _ in 0..longest {
+            layer = layer
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(layer.iter().cloned());
+        }
+        strings
+    }
 
     /// Runs `check` on a YAML or JSON snippet and returns the reported node paths as
     /// dot-joined strings, in report order.

@@ -397,6 +397,7 @@ fn compiles(pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::testing::every_string;
 
     /// Which formats test on the automaton (their patterns are among `nfa.rs`'s tested ones)
     /// and which need the regex engine.
@@ -451,14 +452,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let mut layer = vec![String::new()];
-        for _ in 0..4 {
-            layer = layer
-                .iter()
-                .flat_map(|s| ALPHABET.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            strings.extend(layer.iter().cloned());
-        }
+        strings.extend(every_string(ALPHABET, 4));
         for (regex, source) in [
             (&IPV6, IPV6_SOURCE),
             (&URI_RE, URI_SOURCE),
@@ -498,19 +492,10 @@ mod tests {
     /// built from it), and they do accept the usual shapes.
     #[test]
     fn quick_uri_accepts_are_what_the_expressions_accept() {
-        const ALPHABET: &[u8] = b"a9:/?#@%\"[]F. ";
-        let mut strings = Vec::new();
-        let mut current = vec![String::new()];
-        for _ in 0..5 {
-            let mut next = Vec::new();
-            for prefix in &current {
-                for &c in ALPHABET {
-                    next.push(format!("{prefix}{}", c as char));
-                }
-            }
-            strings.extend(next.iter().cloned());
-            current = next;
-        }
+        const ALPHABET: &[&str] = &[
+            "a", "9", ":", "/", "?", "#", "@", "%", "\"", "[", "]", "F", ".", " ",
+        ];
+        let mut strings = every_string(ALPHABET, 5);
         for stem in ["http://h", "x:/", "//h", "./a", "a"] {
             for tail in [
                 "", ":80/p", ":8a", "@h/", "/%41?q#f", "#f#g", "?a/?b", "/\"q", ":/p",
