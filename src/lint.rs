@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::document::{Document, LoadError, LoadOptions, Range, Segment, Tree};
@@ -260,8 +261,13 @@ fn run_rules(doc: &Document, entries: &[&RuleEntry], parallel: bool) -> Vec<Vec<
 fn run_rule(doc: &Document, entry: &RuleEntry) -> Vec<Finding> {
     let mut sink = Sink::default();
     entry.check.check(doc, &mut sink);
+    // A rule reports a node once per way it reaches it (a parameter `$ref`'d by 20 operations:
+    // 20 times); the repeats would become identical findings that `dedupe_and_sort` drops, so
+    // they are skipped before their path, range and message are built.
+    let mut seen = FxHashSet::default();
     sink.reports
         .iter()
+        .filter(|report| seen.insert(*report))
         .map(|report| finding(doc, entry, report))
         .collect()
 }
@@ -419,23 +425,24 @@ fn unrecognized_format(doc: &Document) -> Finding {
 /// Spectral drops results with the same code, path, source and message (range instead of path
 /// when the path is empty), then orders by source, position, code and path.
 fn dedupe_and_sort(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut seen = HashSet::new();
-    let mut out: Vec<Finding> = findings
-        .into_iter()
-        .filter(|f| {
-            let place = if f.path.is_empty() {
-                format!("{:?}", f.range)
-            } else {
-                String::new()
-            };
+    let mut seen = FxHashSet::default();
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            let place = f.path.is_empty().then_some(f.range);
             seen.insert((
-                f.code.clone(),
-                f.path.clone(),
+                f.code.as_str(),
+                f.path.as_slice(),
                 place,
-                f.source.clone(),
-                f.message.clone(),
+                f.source.as_str(),
+                f.message.as_str(),
             ))
         })
+        .collect();
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(f, keep)| keep.then_some(f))
         .collect();
     out.sort_by(|a, b| {
         a.source
@@ -478,5 +485,40 @@ mod tests {
                 assert_eq!(serial, parallel, "{file} {id}");
             }
         }
+    }
+
+    /// A parameter `$ref`'d by three operations is one place in the document: one finding,
+    /// though the rule reports it three times (checked first, so the test keeps its point).
+    #[test]
+    fn a_node_reached_three_ways_is_one_finding() {
+        let text = r##"
+openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /a:
+    get: {parameters: [{$ref: '#/components/parameters/Bad'}], responses: {}}
+    put: {parameters: [{$ref: '#/components/parameters/Bad'}], responses: {}}
+  /b:
+    get: {parameters: [{$ref: '#/components/parameters/Bad'}], responses: {}}
+components:
+  parameters:
+    Bad: {name: not_camel, in: query, schema: {type: string}}
+"##;
+        let doc = Document::load("api.yaml", text.as_bytes(), &LoadOptions::default()).unwrap();
+        let ruleset = RulesetId::LATEST.ruleset();
+        let entry = ruleset
+            .entries()
+            .iter()
+            .find(|e| e.code == "nlgov:query-keys-camel-case")
+            .unwrap();
+        let mut sink = Sink::default();
+        entry.check.check(&doc, &mut sink);
+        assert_eq!(sink.reports.len(), 3);
+
+        let findings = lint(&doc, &ruleset);
+        let camel: Vec<&Finding> = findings.iter().filter(|f| f.code == entry.code).collect();
+        assert_eq!(camel.len(), 1, "{findings:#?}");
+        let path: Vec<String> = camel[0].path.iter().map(ToString::to_string).collect();
+        assert_eq!(path, ["components", "parameters", "Bad", "name"]);
     }
 }

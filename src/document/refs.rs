@@ -138,10 +138,10 @@ pub fn ref_string(tree: &Tree, id: NodeId) -> Option<(NodeId, &str)> {
 }
 
 /// A `$ref` split into its file part (empty for a local pointer) and its fragment (`#…`).
-fn split_ref(reference: &str) -> (&str, String) {
-    match reference.split_once('#') {
-        Some((s, f)) => (s, format!("#{f}")),
-        None => (reference, "#".to_string()),
+fn split_ref(reference: &str) -> (&str, &str) {
+    match reference.find('#') {
+        Some(hash) => reference.split_at(hash),
+        None => (reference, "#"),
     }
 }
 
@@ -167,6 +167,8 @@ impl Resolver<'_> {
                     external.push(id);
                     continue;
                 }
+                // Owned: the lookup may load files into the tree the reference borrows from.
+                let fragment = fragment.to_owned();
                 match self.lookup(file, &fragment) {
                     Ok(target) => {
                         self.doc.refs.insert(id, Target::Node(target));
@@ -212,7 +214,7 @@ impl Resolver<'_> {
             return;
         };
         let (source, fragment) = split_ref(reference);
-        let (source, fragment) = (source.to_string(), fragment);
+        let (source, fragment) = (source.to_owned(), fragment.to_owned());
         let target_file = match self.file_for(file, &source) {
             Ok(f) => f,
             Err(message) => {
@@ -304,6 +306,7 @@ impl Resolver<'_> {
         }
         let (_, reference) = ref_string(tree, cur)?;
         let (source, fragment) = split_ref(reference);
+        let fragment = fragment.to_owned();
         if !source.is_empty() || !self.in_progress.insert(cur) || self.in_progress.len() > MAX_CHAIN
         {
             return None;

@@ -49,7 +49,7 @@ pub use version_header::{MissingHeader, MissingVersionHeader};
 use crate::document::{Document, NodeId};
 
 /// What a rule reports: the node at fault and the values its message template may use.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Report {
     pub node: NodeId,
     /// `{{value}}`: the offending value, printed as the reference prints it.

@@ -588,11 +588,13 @@ impl<'a> Validator<'a> {
 
     /// Evaluates without creating errors and stopping at the first failure (`not`, `if`).
     fn eval_silent(&mut self, s: SIdx, inst: Inst<'a>, track: bool) -> (bool, Evaluated<'a>) {
-        let saved = self.opts.all_errors;
+        let saved = (self.opts.all_errors, self.quiet);
         let n = self.errors.len();
         self.opts.all_errors = false;
+        // Its errors are dropped below, so none is built.
+        self.quiet = true;
         let r = self.eval_composite(s, inst, track);
-        self.opts.all_errors = saved;
+        (self.opts.all_errors, self.quiet) = saved;
         self.errors.truncate(n);
         r
     }
