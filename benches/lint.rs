@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("adr-operator", label),
             &bytes,
-            |b, bytes| b.iter(|| lint_bytes(&name, bytes, &ruleset, &options).expect("lints")),
+            |b, bytes| b.iter(|| lint_bytes(&name, bytes, ruleset, &options).expect("lints")),
         );
         group.bench_with_input(
             BenchmarkId::new("serde_json floor", label),

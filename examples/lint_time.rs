@@ -3,6 +3,7 @@
 //! With `--load-only`, the load alone (the finding count is then the node count).
 //!   cargo run --release --example lint_time -- [--ruleset ID] [--runs N] [--load-only] FILE...
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use adr_operator::document::{Document, LoadOptions};
@@ -43,11 +44,13 @@ fn run() -> Result<(), String> {
     for path in &files {
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
         let lint_once = || {
-            let doc = Document::load(path, &bytes, &options).map_err(|e| format!("{path}: {e}"))?;
+            let doc = Arc::new(
+                Document::load(path, &bytes, &options).map_err(|e| format!("{path}: {e}"))?,
+            );
             Ok::<_, String>(if load_only {
                 doc.tree.node_count()
             } else {
-                lint(&doc, &ruleset).len()
+                lint(&doc, ruleset).len()
             })
         };
         let findings = lint_once()?;

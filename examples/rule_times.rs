@@ -4,6 +4,7 @@
 //! leaves it out; the total (a fresh load and lint each run) has it.
 //!   cargo run --release --example rule_times -- FILE [RULESET] [N]
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use adr_operator::document::{Document, LoadOptions};
@@ -50,7 +51,7 @@ fn run() -> Result<(), String> {
     }
     let total = mean_micros(n, || {
         if let Ok(doc) = Document::load(&path, &bytes, &options) {
-            drop(lint(&doc, &ruleset));
+            drop(lint(&Arc::new(doc), ruleset));
         }
     });
     println!("{:<45} {total:>10.1} µs (load and lint, {id})", "(total)");

@@ -58,34 +58,11 @@ impl Default for Config {
     }
 }
 
-/// Every ruleset the engine knows, built once at start-up (building compiles the patterns).
-pub struct Rulesets(Vec<Arc<Ruleset>>);
-
-impl Rulesets {
-    pub fn build() -> Self {
-        Rulesets(
-            RulesetId::ALL
-                .iter()
-                .map(|id| Arc::new(id.ruleset()))
-                .collect(),
-        )
-    }
-
-    pub fn get(&self, id: RulesetId) -> Arc<Ruleset> {
-        self.0
-            .iter()
-            .find(|r| r.id == id)
-            .cloned()
-            .expect("Rulesets::build builds every RulesetId")
-    }
-}
-
 /// The admission side of the operator: shared by every request.
 pub struct Admission {
     config: Config,
     /// Kubernetes API reads (ConfigMaps, namespace labels, publications).
     cluster: Arc<dyn Cluster>,
-    rulesets: Rulesets,
     metrics: Arc<Metrics>,
     load_options: LoadOptions,
     /// One permit per core: more lints at once only slice the same CPUs thinner, so that every
@@ -104,7 +81,6 @@ impl Admission {
         Admission {
             config,
             cluster,
-            rulesets: Rulesets::build(),
             metrics,
             load_options,
             lint_slots: Arc::new(Semaphore::new(
@@ -270,7 +246,7 @@ impl Admission {
         &self,
         fetcher: &crate::fetch::Fetcher,
         url: String,
-        ruleset: Arc<Ruleset>,
+        ruleset: &'static Ruleset,
         p: &ApiPublication,
         enforcement: Enforcement,
     ) -> Verdict {
@@ -460,27 +436,27 @@ impl Admission {
         enforcement
     }
 
-    fn ruleset(&self, id: Option<&str>) -> Result<Arc<Ruleset>, String> {
+    fn ruleset(&self, id: Option<&str>) -> Result<&'static Ruleset, String> {
         let id = match id {
             Some(s) => s.parse::<RulesetId>()?,
             None => self.config.default_ruleset,
         };
-        Ok(self.rulesets.get(id))
+        Ok(id.ruleset())
     }
 
     async fn lint_verdict(
         &self,
         name: String,
         bytes: Vec<u8>,
-        ruleset: Arc<Ruleset>,
+        ruleset: &'static Ruleset,
         exemptions: &[Exemption],
         enforcement: Enforcement,
     ) -> Verdict {
-        match self.lint(name, bytes, ruleset.clone()).await {
+        match self.lint(name, bytes, ruleset).await {
             Ok(findings) => policy::verdict(
                 &findings,
                 exemptions,
-                &ruleset,
+                ruleset,
                 today(),
                 enforcement,
                 &self.config.limits,
@@ -495,7 +471,7 @@ impl Admission {
         &self,
         name: String,
         bytes: Vec<u8>,
-        ruleset: Arc<Ruleset>,
+        ruleset: &'static Ruleset,
     ) -> Result<Vec<Finding>, String> {
         let options = self.load_options.clone();
         let metrics = self.metrics.clone();
@@ -507,7 +483,7 @@ impl Admission {
             .expect("the lint semaphore is never closed");
         let task = tokio::task::spawn_blocking(move || {
             let start = Instant::now();
-            let result = lint_bytes(&name, &bytes, &ruleset, &options);
+            let result = lint_bytes(&name, &bytes, ruleset, &options);
             metrics.lint_duration.observe(start.elapsed().as_secs_f64());
             drop(permit);
             result

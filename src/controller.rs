@@ -32,7 +32,6 @@ use kube::{Client, Resource, ResourceExt};
 use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
-use crate::admission::Rulesets;
 use crate::api::{ApiPublication, Enforcement, Exemption, ENFORCEMENT_LABEL};
 use crate::document::{LoadError, LoadOptions};
 use crate::fetch::{self, Fetched, Fetcher, Validators};
@@ -134,8 +133,6 @@ pub struct Context {
     pub config_maps: Arc<ConfigMapIndex>,
     /// The default ruleset; a change re-validates every publication.
     default_ruleset: watch::Sender<RulesetId>,
-    /// Every ruleset, built once.
-    rulesets: Rulesets,
     /// Guarded URL fetching.
     fetcher: Fetcher,
     load_options: LoadOptions,
@@ -169,7 +166,6 @@ impl Context {
             metrics,
             config_maps: Arc::new(ConfigMapIndex::default()),
             default_ruleset: watch::Sender::new(config.default_ruleset),
-            rulesets: Rulesets::build(),
             fetcher: Fetcher::new(fetch_config),
             load_options,
             url_cache: Mutex::new(HashMap::new()),
@@ -255,7 +251,7 @@ impl Context {
             },
             (Ok(bytes), Ok(rs)) => {
                 let digest = digest(&bytes);
-                match self.lint(&source_name, bytes, rs.clone()).await? {
+                match self.lint(&source_name, bytes, rs).await? {
                     Ok(linted) => Outcome::Checked {
                         digest,
                         assessment: policy::assess(&linted.findings, &p.spec.exemptions, rs, today),
@@ -350,12 +346,12 @@ impl Context {
         Ok(enforcement)
     }
 
-    fn ruleset(&self, id: Option<&str>) -> Result<Arc<Ruleset>, String> {
+    fn ruleset(&self, id: Option<&str>) -> Result<&'static Ruleset, String> {
         let id = match id {
             Some(s) => s.parse::<RulesetId>()?,
             None => self.default_ruleset(),
         };
-        Ok(self.rulesets.get(id))
+        Ok(id.ruleset())
     }
 
     /// The document's bytes and a name for it, or why they could not be had. `Err` only for
@@ -454,16 +450,16 @@ impl Context {
         &self,
         name: &str,
         bytes: Vec<u8>,
-        ruleset: Arc<Ruleset>,
+        ruleset: &'static Ruleset,
     ) -> Result<Result<Linted, LoadError>> {
         let options = self.load_options.clone();
         let metrics = self.metrics.clone();
         let name = name.to_string();
         // The next version's errors become the status's futureErrors.
-        let next = ruleset.id.next().map(|id| self.rulesets.get(id));
+        let next = ruleset.id.next().map(RulesetId::ruleset);
         tokio::task::spawn_blocking(move || {
             let start = Instant::now();
-            let result = lint_bytes_with_future(&name, &bytes, &ruleset, next.as_deref(), &options);
+            let result = lint_bytes_with_future(&name, &bytes, ruleset, next, &options);
             metrics.lint_duration.observe(start.elapsed().as_secs_f64());
             result
         })

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashSet;
 use serde::Serialize;
@@ -104,7 +104,7 @@ pub struct Finding {
 pub fn lint_bytes(
     name: &str,
     text: &[u8],
-    ruleset: &Ruleset,
+    ruleset: &'static Ruleset,
     options: &LoadOptions,
 ) -> Result<Vec<Finding>, LoadError> {
     lint_bytes_with_future(name, text, ruleset, None, options).map(|l| l.findings)
@@ -122,12 +122,13 @@ pub struct Linted {
 pub fn lint_bytes_with_future(
     name: &str,
     text: &[u8],
-    ruleset: &Ruleset,
-    next: Option<&Ruleset>,
+    ruleset: &'static Ruleset,
+    next: Option<&'static Ruleset>,
     options: &LoadOptions,
 ) -> Result<Linted, LoadError> {
     match Document::load(name, text, options) {
         Ok(doc) => {
+            let doc = Arc::new(doc);
             let findings = lint(&doc, ruleset);
             let future = next.map_or_else(Vec::new, |next| future_findings(&doc, &findings, next));
             Ok(Linted { findings, future })
@@ -162,7 +163,11 @@ pub fn lint_bytes_with_future(
 /// of the same rule at the same place in `current` (rules compare without the `nlgov:` prefix
 /// that 2.2 introduced). They come back as warnings whose message names the version, as the
 /// national register's rulesets preview a coming version.
-pub fn future_findings(doc: &Document, current: &[Finding], next: &Ruleset) -> Vec<Finding> {
+pub fn future_findings(
+    doc: &Arc<Document>,
+    current: &[Finding],
+    next: &'static Ruleset,
+) -> Vec<Finding> {
     let rule = |code: &str| code.strip_prefix("nlgov:").unwrap_or(code).to_string();
     let already: HashSet<(String, &str, &[Segment])> = current
         .iter()
@@ -181,8 +186,8 @@ pub fn future_findings(doc: &Document, current: &[Finding], next: &Ruleset) -> V
         .collect()
 }
 
-/// Lints a loaded document.
-pub fn lint(doc: &Document, ruleset: &Ruleset) -> Vec<Finding> {
+/// Lints a loaded document (shared, so that a helper thread may run some of its rules).
+pub fn lint(doc: &Arc<Document>, ruleset: &'static Ruleset) -> Vec<Finding> {
     // One deep-stack thread for the whole lint when the caller's thread is not marked, rather
     // than one per validating rule.
     with_lint_stack(|| lint_in_place(doc, ruleset))
@@ -194,20 +199,20 @@ pub fn lint(doc: &Document, ruleset: &Ruleset) -> Vec<Finding> {
 /// document at 200 requests/s: p99 6.2–7.3 ms on one thread, 5.4 ms on two).
 const PARALLEL_MIN_NODES: usize = 1_000;
 
-fn lint_in_place(doc: &Document, ruleset: &Ruleset) -> Vec<Finding> {
+fn lint_in_place(doc: &Arc<Document>, ruleset: &'static Ruleset) -> Vec<Finding> {
     let mut findings = Vec::new();
     parser_findings(doc, &mut findings);
     ref_findings(doc, &mut findings);
     if doc.formats.is_unrecognized() {
         findings.push(unrecognized_format(doc));
     }
-    let entries: Vec<&RuleEntry> = ruleset
+    let entries: Vec<&'static RuleEntry> = ruleset
         .entries()
         .iter()
         .filter(|entry| applies(entry.applies, doc))
         .collect();
     let parallel = doc.tree.node_count() >= PARALLEL_MIN_NODES && cores() > 1;
-    for rule_findings in run_rules(doc, &entries, parallel) {
+    for rule_findings in run_rules(doc, entries, parallel) {
         findings.extend(rule_findings);
     }
     dedupe_and_sort(findings)
@@ -219,43 +224,126 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
-/// Each rule's findings, in the order of `entries`. With `parallel`, this thread and one helper
-/// each take the next rule nobody has taken yet, whole-document validation first, so the result
-/// is the same as one thread's, only sooner.
-fn run_rules(doc: &Document, entries: &[&RuleEntry], parallel: bool) -> Vec<Vec<Finding>> {
+/// Each rule's findings, in the order of `entries`. With `parallel`, this thread and the
+/// process's lint helper (see [`helper`]) each take the next rule nobody has taken yet,
+/// whole-document validation first, so the result is the same as one thread's, only sooner.
+/// This thread waits only for rules the helper has taken: when the helper is busy (another
+/// lint, or no core free to run it), this thread takes every rule itself.
+fn run_rules(
+    doc: &Arc<Document>,
+    entries: Vec<&'static RuleEntry>,
+    parallel: bool,
+) -> Vec<Vec<Finding>> {
     if !parallel {
         return entries.iter().map(|entry| run_rule(doc, entry)).collect();
     }
     let mut queue: Vec<usize> = (0..entries.len()).collect();
     queue.sort_by_key(|&i| !entries[i].check.validates_whole_document());
-    let next = AtomicUsize::new(0);
-    let results: Vec<OnceLock<Vec<Finding>>> = entries.iter().map(|_| OnceLock::new()).collect();
-    let work = || {
-        while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-            // Each place in the queue is taken once, so the cell is always empty here.
-            let _ = results[i].set(run_rule(doc, entries[i]));
-        }
-    };
-    std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .name("lint-helper".into())
-            .stack_size(LINT_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                mark_thread_stack_deep();
-                work();
-            });
-        // Without a helper (no thread to be had) this thread takes every rule.
-        work();
-        if let Ok(helper) = helper {
-            helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        }
+    let shared = Arc::new(SharedLint {
+        doc: Arc::clone(doc),
+        results: Mutex::new(entries.iter().map(|_| None).collect()),
+        entries,
+        queue,
+        next: AtomicUsize::new(0),
+        done: Condvar::new(),
     });
-    results
-        .into_iter()
-        .map(|result| result.into_inner().unwrap_or_default())
-        .collect()
+    // A helper that gets to the job after this lint returned finds nothing to upgrade.
+    let weak = Arc::downgrade(&shared);
+    helper::offer(Box::new(move || {
+        if let Some(shared) = weak.upgrade() {
+            shared.work();
+        }
+    }));
+    shared.work();
+    shared.wait_for_all()
+}
+
+/// One lint's rules as both threads see them.
+struct SharedLint {
+    doc: Arc<Document>,
+    entries: Vec<&'static RuleEntry>,
+    /// Indices into `entries`, in the order they are taken.
+    queue: Vec<usize>,
+    /// The next place in `queue` to take.
+    next: AtomicUsize,
+    /// Each rule's findings, or its panic, once run.
+    results: Mutex<Vec<Option<std::thread::Result<Vec<Finding>>>>>,
+    done: Condvar,
+}
+
+impl SharedLint {
+    fn work(&self) {
+        while let Some(&i) = self.queue.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            let entry = self.entries[i];
+            // Caught, so that a panic on the helper reaches the lint's own thread (below).
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_rule(&self.doc, entry)
+            }));
+            self.lock()[i] = Some(result);
+            self.done.notify_all();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Option<std::thread::Result<Vec<Finding>>>>> {
+        // Rules run outside the lock, so it cannot be poisoned by one.
+        self.results.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Called once this thread found the queue empty: every rule is run or being run.
+    fn wait_for_all(&self) -> Vec<Vec<Finding>> {
+        let mut results = self.lock();
+        while results.iter().any(Option::is_none) {
+            results = self
+                .done
+                .wait(results)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        std::mem::take(&mut *results)
+            .into_iter()
+            .map(|result| match result {
+                Some(Ok(findings)) => findings,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => unreachable!("waited until every rule had run"),
+            })
+            .collect()
+    }
+}
+
+/// The thread that runs rules beside the lints' own threads: one per process, started at the
+/// first parallel lint with the lint stack, so that a lint neither starts a thread (~0.1 ms
+/// with its stack and allocator cache) nor finds the helper's caches cold.
+mod helper {
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::OnceLock;
+
+    use super::{mark_thread_stack_deep, LINT_STACK_BYTES};
+
+    pub(super) type Job = Box<dyn FnOnce() + Send>;
+
+    /// Queues `job` for the helper; without a helper (no thread to be had) it is dropped, and
+    /// the lint's own thread runs every rule.
+    pub(super) fn offer(job: Job) {
+        static HELPER: OnceLock<Option<Sender<Job>>> = OnceLock::new();
+        let helper = HELPER.get_or_init(|| {
+            let (jobs, queued) = channel::<Job>();
+            std::thread::Builder::new()
+                .name("lint-helper".into())
+                .stack_size(LINT_STACK_BYTES)
+                .spawn(move || {
+                    mark_thread_stack_deep();
+                    for job in queued {
+                        job();
+                    }
+                })
+                .ok()
+                .map(|_| jobs)
+        });
+        if let Some(jobs) = helper {
+            // The helper never stops, so the send cannot fail; if it did, this thread would
+            // simply run every rule.
+            let _ = jobs.send(job);
+        }
+    }
 }
 
 fn run_rule(doc: &Document, entry: &RuleEntry) -> Vec<Finding> {
@@ -471,20 +559,85 @@ mod tests {
         ] {
             let path = corpus.join(file);
             let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-            let doc = Document::load(file, &bytes, &LoadOptions::default()).unwrap();
+            let doc = Arc::new(Document::load(file, &bytes, &LoadOptions::default()).unwrap());
             for id in [RulesetId::LATEST, RulesetId::Adr20] {
                 let ruleset = id.ruleset();
-                let entries: Vec<&RuleEntry> = ruleset
+                let entries: Vec<&'static RuleEntry> = ruleset
                     .entries()
                     .iter()
                     .filter(|e| applies(e.applies, &doc))
                     .collect();
-                let serial = with_lint_stack(|| run_rules(&doc, &entries, false));
-                let parallel = with_lint_stack(|| run_rules(&doc, &entries, true));
+                let serial = with_lint_stack(|| run_rules(&doc, entries.clone(), false));
+                let parallel = with_lint_stack(|| run_rules(&doc, entries.clone(), true));
                 assert!(serial.iter().map(Vec::len).sum::<usize>() > 0, "{file} {id}");
                 assert_eq!(serial, parallel, "{file} {id}");
             }
         }
+    }
+
+    fn intellifi() -> Arc<Document> {
+        let file = "large/medium-intellifi-nl.oas30.json";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus")
+            .join(file);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        Arc::new(Document::load(file, &bytes, &LoadOptions::default()).unwrap())
+    }
+
+    /// With the helper stuck on other work, a parallel lint runs every rule on its own thread
+    /// and returns; it does not wait for the helper to come round to it.
+    #[test]
+    fn a_busy_helper_does_not_hold_a_lint_up() {
+        let doc = intellifi();
+        let ruleset = RulesetId::LATEST.ruleset();
+        let entries: Vec<&'static RuleEntry> = ruleset
+            .entries()
+            .iter()
+            .filter(|e| applies(e.applies, &doc))
+            .collect();
+        let serial = with_lint_stack(|| run_rules(&doc, entries.clone(), false));
+
+        let (release, blocked) = std::sync::mpsc::channel::<()>();
+        helper::offer(Box::new(move || {
+            let _ = blocked.recv();
+        }));
+        let (finished, outcome) = std::sync::mpsc::channel();
+        let lint_doc = Arc::clone(&doc);
+        std::thread::spawn(move || {
+            let parallel = with_lint_stack(|| run_rules(&lint_doc, entries, true));
+            let _ = finished.send(parallel);
+        });
+        let parallel = outcome.recv_timeout(std::time::Duration::from_secs(60));
+        release.send(()).unwrap();
+        assert_eq!(parallel.expect("the lint waited for the helper"), serial);
+    }
+
+    /// A rule that panics, on whichever thread runs it, panics the lint that ran it, and
+    /// does not leave it waiting.
+    #[test]
+    fn a_panicking_rule_panics_the_lint() {
+        #[derive(Debug)]
+        struct Panics;
+        impl crate::rules::Check for Panics {
+            fn check(&self, _: &Document, _: &mut Sink) {
+                panic!("rule bug");
+            }
+        }
+        let entry: &'static RuleEntry = Box::leak(Box::new(RuleEntry {
+            code: "panics",
+            severity: Severity::Error,
+            message: "",
+            adr_rule: None,
+            documentation_url: None,
+            applies: Applies::All,
+            check: Box::new(Panics),
+        }));
+        let doc = intellifi();
+        let lint = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            with_lint_stack(|| run_rules(&doc, vec![entry; 8], true))
+        }));
+        let panic = lint.expect_err("the rule panics");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"rule bug"));
     }
 
     /// A parameter `$ref`'d by three operations is one place in the document: one finding,
@@ -504,7 +657,8 @@ components:
   parameters:
     Bad: {name: not_camel, in: query, schema: {type: string}}
 "##;
-        let doc = Document::load("api.yaml", text.as_bytes(), &LoadOptions::default()).unwrap();
+        let doc =
+            Arc::new(Document::load("api.yaml", text.as_bytes(), &LoadOptions::default()).unwrap());
         let ruleset = RulesetId::LATEST.ruleset();
         let entry = ruleset
             .entries()
@@ -515,7 +669,7 @@ components:
         entry.check.check(&doc, &mut sink);
         assert_eq!(sink.reports.len(), 3);
 
-        let findings = lint(&doc, &ruleset);
+        let findings = lint(&doc, ruleset);
         let camel: Vec<&Finding> = findings.iter().filter(|f| f.code == entry.code).collect();
         assert_eq!(camel.len(), 1, "{findings:#?}");
         let path: Vec<String> = camel[0].path.iter().map(ToString::to_string).collect();

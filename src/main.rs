@@ -271,7 +271,7 @@ fn lint(args: LintArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        match lint_bytes_with_future(input, &bytes, &ruleset, next.as_ref(), &options) {
+        match lint_bytes_with_future(input, &bytes, ruleset, next, &options) {
             Ok(linted) => reports.push(DocumentReport {
                 source: input.clone(),
                 findings: linted.findings,
@@ -286,7 +286,7 @@ fn lint(args: LintArgs) -> ExitCode {
     let color = args.format == Format::Text && !args.no_color && std::io::stdout().is_terminal();
     let info = report::RulesetInfo {
         id: args.ruleset.as_str(),
-        ruleset: &ruleset,
+        ruleset,
         future,
     };
     let out = report::render(args.format, info, &reports, color);

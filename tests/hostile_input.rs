@@ -9,7 +9,7 @@ fn lint(text: &[u8]) -> Result<Vec<adr_operator::lint::Finding>, LoadError> {
     lint_bytes(
         "hostile.json",
         text,
-        &RulesetId::Adr221.ruleset(),
+        RulesetId::Adr221.ruleset(),
         &LoadOptions::default(),
     )
 }
@@ -132,7 +132,7 @@ fn escaping_the_document_directory_is_refused() {
     let findings = lint_bytes(
         "dir/doc.json",
         doc,
-        &RulesetId::Adr221.ruleset(),
+        RulesetId::Adr221.ruleset(),
         &LoadOptions::default(),
     )
     .unwrap();

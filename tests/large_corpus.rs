@@ -24,7 +24,7 @@ fn large_documents_lint_without_errors() {
         let bytes = std::fs::read(path).unwrap();
         let name = path.to_string_lossy();
         let id = RulesetId::LATEST;
-        let findings = lint_bytes(&name, &bytes, &id.ruleset(), &LoadOptions::default())
+        let findings = lint_bytes(&name, &bytes, id.ruleset(), &LoadOptions::default())
             .unwrap_or_else(|e| panic!("{name} ({id}): {e}"));
         assert!(
             findings.iter().all(|f| f.code != "parser"),

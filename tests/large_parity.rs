@@ -39,7 +39,7 @@ fn compare(document: &str) -> (Vec<Key>, Vec<Key>) {
     let ours = lint_bytes(
         &path.to_string_lossy(),
         &bytes,
-        &ruleset,
+        ruleset,
         &LoadOptions::default(),
     )
     .unwrap_or_else(|e| panic!("{document}: {e}"));

@@ -81,7 +81,7 @@ fn assert_cases_match(dir: &std::path::Path, id: RulesetId, count: usize) {
         let findings = lint_bytes(
             &input.to_string_lossy(),
             &bytes,
-            &ruleset,
+            ruleset,
             &LoadOptions::default(),
         )
         .expect("loads");

@@ -114,7 +114,7 @@ fn ours(shared: &Path, id: RulesetId, rel: &str) -> BTreeSet<Key> {
     let findings = lint_bytes(
         &full.to_string_lossy(),
         &bytes,
-        &id.ruleset(),
+        id.ruleset(),
         &LoadOptions::default(),
     )
     .unwrap_or_else(|e| panic!("{rel}: {e}"));

@@ -11,7 +11,7 @@ use jiff::civil::{date, Date};
 
 const TODAY: Date = date(2026, 11, 28);
 
-fn ruleset() -> Ruleset {
+fn ruleset() -> &'static Ruleset {
     RulesetId::Adr221.ruleset()
 }
 
@@ -37,7 +37,7 @@ fn broken_baseline() -> Vec<u8> {
 }
 
 fn lint(bytes: &[u8]) -> Vec<Finding> {
-    lint_bytes("openapi.json", bytes, &ruleset(), &LoadOptions::default()).unwrap()
+    lint_bytes("openapi.json", bytes, ruleset(), &LoadOptions::default()).unwrap()
 }
 
 fn exemption(rule: &str, expires: &str) -> Exemption {
@@ -52,7 +52,7 @@ fn decide(findings: &[Finding], exemptions: &[Exemption], mode: Enforcement) -> 
     policy::verdict(
         findings,
         exemptions,
-        &ruleset(),
+        ruleset(),
         TODAY,
         mode,
         &Limits::default(),
@@ -200,7 +200,7 @@ fn valid_exemptions_cover_their_rules() {
     assert!(v.allowed, "{:?}", v.message);
     assert!(v.warnings.is_empty());
 
-    let a = policy::assess(&findings, &exemptions, &ruleset(), TODAY);
+    let a = policy::assess(&findings, &exemptions, ruleset(), TODAY);
     assert_eq!(a.summary.errors, 0);
     assert_eq!(a.summary.exempted, 3);
     assert!(a.is_compliant());
@@ -245,7 +245,7 @@ fn exemption_of_unknown_rule_warns() {
         v.warnings,
         ["exemption for 'nlgov:no-such-rule' has no effect: ruleset adr-2.2.1 has no rule with that code"]
     );
-    let a = policy::assess(&findings, &exemptions, &ruleset(), TODAY);
+    let a = policy::assess(&findings, &exemptions, ruleset(), TODAY);
     assert_eq!(
         a.notices,
         [Notice::UnknownRule {
@@ -274,7 +274,7 @@ fn engine_codes_can_be_exempted() {
     let a = policy::assess(
         &findings,
         &[exemption("parser", "2027-01-01")],
-        &ruleset(),
+        ruleset(),
         TODAY,
     );
     assert!(a.notices.is_empty());

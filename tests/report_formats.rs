@@ -7,7 +7,7 @@ use adr_operator::lint::lint_bytes;
 use adr_operator::report::{render, DocumentReport, Format, RulesetInfo};
 use adr_operator::ruleset::RulesetId;
 
-fn reports() -> (adr_operator::ruleset::Ruleset, Vec<DocumentReport>) {
+fn reports() -> (&'static adr_operator::ruleset::Ruleset, Vec<DocumentReport>) {
     let ruleset = RulesetId::Adr221.ruleset();
     let mut reports = Vec::new();
     for name in [
@@ -16,7 +16,7 @@ fn reports() -> (adr_operator::ruleset::Ruleset, Vec<DocumentReport>) {
     ] {
         let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap();
-        let findings = lint_bytes(name, &bytes, &ruleset, &LoadOptions::default()).unwrap();
+        let findings = lint_bytes(name, &bytes, ruleset, &LoadOptions::default()).unwrap();
         reports.push(DocumentReport {
             source: name.to_string(),
             findings,
@@ -30,7 +30,7 @@ fn output(format: Format) -> (String, usize) {
     let (ruleset, reports) = reports();
     let info = RulesetInfo {
         id: "adr-2.2.1",
-        ruleset: &ruleset,
+        ruleset,
         future: None,
     };
     let n = reports.iter().map(|r| r.findings.len()).sum();
@@ -187,8 +187,7 @@ fn future_findings_are_kept_apart_in_text_and_json() {
     let bytes = std::fs::read(format!("{}/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let (current, next) = (RulesetId::Adr21.ruleset(), RulesetId::Adr221.ruleset());
     let linted =
-        lint_bytes_with_future(name, &bytes, &current, Some(&next), &LoadOptions::default())
-            .unwrap();
+        lint_bytes_with_future(name, &bytes, current, Some(next), &LoadOptions::default()).unwrap();
     assert!(linted
         .future
         .iter()
@@ -219,7 +218,7 @@ fn future_findings_are_kept_apart_in_text_and_json() {
     }];
     let info = RulesetInfo {
         id: "adr-2.1",
-        ruleset: &current,
+        ruleset: current,
         future: Some(RulesetId::Adr221),
     };
     let text = render(Format::Text, info, &reports, false);

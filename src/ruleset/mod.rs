@@ -11,6 +11,7 @@ mod spectral_oas;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use crate::lint::Severity;
 use crate::rules::*;
@@ -108,7 +109,16 @@ impl RulesetId {
         }
     }
 
-    pub fn ruleset(self) -> Ruleset {
+    /// The ruleset, built at its first use in the process (building compiles its patterns)
+    /// and shared from then on: a lint's helper thread runs rules of it after the lint that
+    /// handed them over may have returned.
+    pub fn ruleset(self) -> &'static Ruleset {
+        static BUILT: [OnceLock<Ruleset>; RulesetId::ALL.len()] =
+            [const { OnceLock::new() }; RulesetId::ALL.len()];
+        BUILT[self as usize].get_or_init(|| self.build())
+    }
+
+    fn build(self) -> Ruleset {
         let mut entries = Entries::default();
         match self {
             RulesetId::Adr20 | RulesetId::Adr21 => adr20_21::build(self, &mut entries),

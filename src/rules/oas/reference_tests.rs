@@ -30,8 +30,8 @@ fn check_recommended(codes: &[&str], name: &str, document: &str, expected: &str)
 
 fn check_codes(ruleset: RulesetId, codes: &[&str], name: &str, document: &str, expected: &str) {
     let ruleset = ruleset.ruleset();
-    let findings = lint_bytes(name, document.as_bytes(), &ruleset, &Default::default())
-        .expect("fixture loads");
+    let findings =
+        lint_bytes(name, document.as_bytes(), ruleset, &Default::default()).expect("fixture loads");
     let mut ours: Vec<Row> = findings
         .iter()
         .filter(|f| codes.contains(&f.code.as_str()))
