@@ -206,11 +206,7 @@ fn lint_in_place(doc: &Arc<Document>, ruleset: &'static Ruleset) -> Vec<Finding>
     if doc.formats.is_unrecognized() {
         findings.push(unrecognized_format(doc));
     }
-    let entries: Vec<&'static RuleEntry> = ruleset
-        .entries()
-        .iter()
-        .filter(|entry| applies(entry.applies, doc))
-        .collect();
+    let entries = applicable_entries(ruleset, doc);
     let parallel = doc.tree.node_count() >= PARALLEL_MIN_NODES && cores() > 1;
     for rule_findings in run_rules(doc, entries, parallel) {
         findings.extend(rule_findings);
@@ -357,6 +353,15 @@ fn run_rule(doc: &Document, entry: &RuleEntry) -> Vec<Finding> {
         .iter()
         .filter(|report| seen.insert(*report))
         .map(|report| finding(doc, entry, report))
+        .collect()
+}
+
+/// The rules of `ruleset` that run on `doc` (its OpenAPI version), in the ruleset's order.
+fn applicable_entries(ruleset: &'static Ruleset, doc: &Document) -> Vec<&'static RuleEntry> {
+    ruleset
+        .entries()
+        .iter()
+        .filter(|entry| applies(entry.applies, doc))
         .collect()
 }
 
@@ -561,12 +566,7 @@ mod tests {
             let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
             let doc = Arc::new(Document::load(file, &bytes, &LoadOptions::default()).unwrap());
             for id in [RulesetId::LATEST, RulesetId::Adr20] {
-                let ruleset = id.ruleset();
-                let entries: Vec<&'static RuleEntry> = ruleset
-                    .entries()
-                    .iter()
-                    .filter(|e| applies(e.applies, &doc))
-                    .collect();
+                let entries = applicable_entries(id.ruleset(), &doc);
                 let serial = with_lint_stack(|| run_rules(&doc, entries.clone(), false));
                 let parallel = with_lint_stack(|| run_rules(&doc, entries.clone(), true));
                 assert!(serial.iter().map(Vec::len).sum::<usize>() > 0, "{file} {id}");
@@ -589,12 +589,7 @@ mod tests {
     #[test]
     fn a_busy_helper_does_not_hold_a_lint_up() {
         let doc = intellifi();
-        let ruleset = RulesetId::LATEST.ruleset();
-        let entries: Vec<&'static RuleEntry> = ruleset
-            .entries()
-            .iter()
-            .filter(|e| applies(e.applies, &doc))
-            .collect();
+        let entries = applicable_entries(RulesetId::LATEST.ruleset(), &doc);
         let serial = with_lint_stack(|| run_rules(&doc, entries.clone(), false));
 
         let (release, blocked) = std::sync::mpsc::channel::<()>();
