@@ -342,8 +342,10 @@ struct Evaluated<'a> {
 }
 
 impl<'a> Evaluated<'a> {
+    #[inline]
     fn merge(&mut self, other: Evaluated<'a>) {
-        if self.all {
+        // Most evaluations track nothing (only `unevaluatedProperties` asks).
+        if self.all || (!other.all && other.keys.is_empty()) {
             return;
         }
         if other.all {
