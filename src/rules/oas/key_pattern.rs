@@ -1,9 +1,11 @@
 //! `patternProperties` patterns, tested on every key of every object a schema with them meets.
 //!
-//! A literal prefix (`^x-`, `^\/`) is compared; other patterns are a [`JsRegex`], on the
-//! automaton for all the vendored schemas' ones (`^\$ref$`, `^[1-5](?:\d{2}|XX)$`, …), since
-//! `regress` allocated its backtracking stack on each of the ~2,000 keys a 0.5 MB document has
-//! them tested on.
+//! A literal prefix (`^x-`, `^\/`) is compared, and so are whole literal keys (`^\$ref$`,
+//! `^(get|put|…|trace)$`: the OpenAPI schemas test every key of every schema object and path
+//! item against these, ~600 instructions a key on the automaton); other patterns are a
+//! [`JsRegex`], on the automaton for all the vendored schemas' ones (`^[1-5](?:\d{2}|XX)$`, …),
+//! since `regress` allocated its backtracking stack on each of the ~2,000 keys a 0.5 MB document
+//! has them tested on.
 
 use std::sync::Arc;
 
@@ -17,6 +19,9 @@ use crate::rules::pattern::JsRegex;
 #[allow(clippy::large_enum_variant)]
 pub enum KeyPattern {
     Prefix(Box<str>),
+    /// The source, which only the generator of the baked schemas reads, and the keys it
+    /// matches.
+    Exact(#[allow(dead_code)] Box<str>, Box<[Box<str>]>),
     /// The source, which only the generator of the baked schemas reads, and its expression.
     Pattern(#[allow(dead_code)] Box<str>, JsRegex),
 }
@@ -32,6 +37,9 @@ impl KeyPattern {
         if let Some(prefix) = literal_prefix(source) {
             return Ok(KeyPattern::Prefix(prefix));
         }
+        if let Some(keys) = literal_keys(source) {
+            return Ok(KeyPattern::Exact(source.into(), keys));
+        }
         let regex = JsRegex::with(source, flags, compile)?;
         Ok(KeyPattern::Pattern(source.into(), regex))
     }
@@ -39,28 +47,55 @@ impl KeyPattern {
     pub fn matches(&self, key: &str) -> bool {
         match self {
             KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
+            KeyPattern::Exact(_, keys) => keys.iter().any(|k| **k == *key),
             KeyPattern::Pattern(_, regex) => regex.test(key),
         }
     }
 }
 
 /// The text `source` matches at the start of a string when it is `^` and literal characters
-/// only (a `\/` is a literal `/`); `None` for any other pattern.
+/// only; `None` for any other pattern.
 fn literal_prefix(source: &str) -> Option<Box<str>> {
-    let rest = source.strip_prefix('^')?;
-    let mut prefix = String::new();
-    let mut chars = rest.chars();
+    literal(source.strip_prefix('^')?).map(String::into_boxed_str)
+}
+
+/// The strings `source` matches whole when it is `^…$` around literal characters, or around
+/// one group (`(…)`, `(?:…)`) of literal alternatives; `None` for any other pattern.
+fn literal_keys(source: &str) -> Option<Box<[Box<str>]>> {
+    let body = source.strip_prefix('^')?.strip_suffix('$')?;
+    let alternatives = match body
+        .strip_prefix("(?:")
+        .or_else(|| body.strip_prefix('('))
+        .and_then(|group| group.strip_suffix(')'))
+    {
+        Some(group) => group.split('|').map(literal).collect::<Option<Vec<_>>>()?,
+        None => vec![literal(body)?],
+    };
+    Some(
+        alternatives
+            .into_iter()
+            .map(String::into_boxed_str)
+            .collect(),
+    )
+}
+
+/// `text` when it is literal characters only: ASCII letters, digits, `-`, `_` and `/`, and the
+/// escapes `\/`, `\$` and `\.` (syntax characters, so escaped alike with and without the `u`
+/// flag); `None` for anything else, `$`, `)` and `|` among it.
+fn literal(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = text.chars();
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.next()? {
-                '/' => prefix.push('/'),
+                c @ ('/' | '$' | '.') => out.push(c),
                 _ => return None,
             },
-            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/' => prefix.push(c),
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '/' => out.push(c),
             _ => return None,
         }
     }
-    Some(prefix.into())
+    Some(out)
 }
 
 #[cfg(test)]
@@ -72,9 +107,32 @@ mod tests {
     fn key_patterns_match_as_their_regex() {
         let keys = [
             "x-a", "X-a", "x", "/pets", "pets", "$ref", "", "x-", "ax-", "200", "2XX", "get", "é",
+            "put", "getput", "get|put", "$", "a.b", "aXb", "a", "b", "ab", "$refs", "(get)",
         ];
         for source in [
-            "^x-", "^\\/", "^/", "^", "^\\$ref$", "^[1-5]", "x-", "^x-$", "^[^a]",
+            "^x-",
+            "^\\/",
+            "^/",
+            "^",
+            "^\\$ref$",
+            "^[1-5]",
+            "x-",
+            "^x-$",
+            "^[^a]",
+            "^(get|put)$",
+            "^(?:get|put)$",
+            "^(get|)$",
+            "^()$",
+            "^$",
+            "^\\$$",
+            "^a\\.b$",
+            "^a.b$",
+            "^(a|b)c$",
+            "^(a)|(b)$",
+            "^get|put$",
+            "^(get|put)",
+            "get$",
+            "^(?:a|b)(?:c|d)$",
         ] {
             let regex = Arc::new(js_regex(source, "u").expect("compiles"));
             let pattern =
@@ -111,5 +169,29 @@ mod tests {
         assert_eq!(literal_prefix("^\\/").as_deref(), Some("/"));
         assert_eq!(literal_prefix("^\\$ref$"), None);
         assert_eq!(literal_prefix("x-"), None);
+    }
+
+    #[test]
+    fn literal_keys_are_whole_keys_only() {
+        let keys = |source| {
+            literal_keys(source).map(|k| k.iter().map(|k| k.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(keys("^\\$ref$"), Some(vec!["$ref".to_string()]));
+        assert_eq!(
+            keys("^(get|put)$"),
+            Some(vec!["get".to_string(), "put".to_string()])
+        );
+        assert_eq!(keys("^(?:a|)$"), Some(vec!["a".to_string(), String::new()]));
+        // `^(a)|(b)$` is `^(a)` or `(b)$`, not a whole key.
+        for source in [
+            "^(a)|(b)$",
+            "^get|put$",
+            "^(a|b)c$",
+            "^a.b$",
+            "^(get|put)",
+            "get$",
+        ] {
+            assert_eq!(keys(source), None, "{source}");
+        }
     }
 }

@@ -191,6 +191,7 @@ fn records(kw: &Kw) -> Vec<String> {
             .map(|(pattern, i)| {
                 let source = match pattern {
                     KeyPattern::Prefix(prefix) => format!("^{prefix}"),
+                    KeyPattern::Exact(source, _) => source.to_string(),
                     KeyPattern::Pattern(source, _) => source.to_string(),
                 };
                 format!("({}, {i})", lit(&source))
