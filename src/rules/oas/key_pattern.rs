@@ -22,6 +22,9 @@ pub enum KeyPattern {
     /// The source, which only the generator of the baked schemas reads, and the keys it
     /// matches.
     Exact(#[allow(dead_code)] Box<str>, Box<[Box<str>]>),
+    /// `^[…]+$` or `^[…]*$` over ASCII (`^[a-zA-Z0-9\.\-_]+$`, the components' names): the
+    /// source, the class's characters and whether the empty key matches.
+    Class(#[allow(dead_code)] Box<str>, u128, bool),
     /// The source, which only the generator of the baked schemas reads, and its expression.
     Pattern(#[allow(dead_code)] Box<str>, JsRegex),
 }
@@ -40,6 +43,9 @@ impl KeyPattern {
         if let Some(keys) = literal_keys(source) {
             return Ok(KeyPattern::Exact(source.into(), keys));
         }
+        if let Some((class, empty)) = class_keys(source) {
+            return Ok(KeyPattern::Class(source.into(), class, empty));
+        }
         let regex = JsRegex::with(source, flags, compile)?;
         Ok(KeyPattern::Pattern(source.into(), regex))
     }
@@ -48,6 +54,9 @@ impl KeyPattern {
         match self {
             KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
             KeyPattern::Exact(_, keys) => keys.iter().any(|k| **k == *key),
+            KeyPattern::Class(_, class, empty) => {
+                (*empty || !key.is_empty()) && key.bytes().all(|b| b < 128 && class & (1 << b) != 0)
+            }
             KeyPattern::Pattern(_, regex) => regex.test(key),
         }
     }
@@ -79,6 +88,46 @@ fn literal_keys(source: &str) -> Option<Box<[Box<str>]>> {
     )
 }
 
+/// The characters of `source` and whether it matches the empty key, when it is `^[…]+$` or
+/// `^[…]*$` around ASCII letters, digits, `_`, `.`, the escapes `\.`, `\-` and `\/`, and ranges
+/// of letters or digits; `None` for any other pattern.
+fn class_keys(source: &str) -> Option<(u128, bool)> {
+    let body = source.strip_prefix("^[")?;
+    let (items, empty) = match body.strip_suffix("]+$") {
+        Some(items) => (items, false),
+        None => (body.strip_suffix("]*$")?, true),
+    };
+    let mut class = 0u128;
+    let mut chars = items.chars().peekable();
+    while let Some(c) = chars.next() {
+        let first = match c {
+            '\\' => match chars.next()? {
+                c @ ('.' | '-' | '/') => c,
+                _ => return None,
+            },
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '.' => c,
+            _ => return None,
+        };
+        let last = if chars.peek() == Some(&'-') {
+            chars.next();
+            let last = chars.next()?;
+            let same_kind = (first.is_ascii_lowercase() && last.is_ascii_lowercase())
+                || (first.is_ascii_uppercase() && last.is_ascii_uppercase())
+                || (first.is_ascii_digit() && last.is_ascii_digit());
+            if !same_kind || last < first {
+                return None;
+            }
+            last
+        } else {
+            first
+        };
+        for b in first as u8..=last as u8 {
+            class |= 1 << b;
+        }
+    }
+    Some((class, empty))
+}
+
 /// `text` when it is literal characters only: ASCII letters, digits, `-`, `_` and `/`, and the
 /// escapes `\/`, `\$` and `\.` (syntax characters, so escaped alike with and without the `u`
 /// flag); `None` for anything else, `$`, `)` and `|` among it.
@@ -108,6 +157,7 @@ mod tests {
         let keys = [
             "x-a", "X-a", "x", "/pets", "pets", "$ref", "", "x-", "ax-", "200", "2XX", "get", "é",
             "put", "getput", "get|put", "$", "a.b", "aXb", "a", "b", "ab", "$refs", "(get)",
+            "a.b-c_D9", "a b", "a/b", "ü", "abc", "abd", "09", "-", ".",
         ];
         for source in [
             "^x-",
@@ -133,6 +183,14 @@ mod tests {
             "^(get|put)",
             "get$",
             "^(?:a|b)(?:c|d)$",
+            "^[a-zA-Z0-9\\.\\-_]+$",
+            "^[a-c]*$",
+            "^[.\\/]+$",
+            "^[a-]+$",
+            "^[]+$",
+            "^[a-z]+",
+            "^[0-9]+$",
+            "^[\\d]+$",
         ] {
             let regex = Arc::new(js_regex(source, "u").expect("compiles"));
             let pattern =
@@ -169,6 +227,24 @@ mod tests {
         assert_eq!(literal_prefix("^\\/").as_deref(), Some("/"));
         assert_eq!(literal_prefix("^\\$ref$"), None);
         assert_eq!(literal_prefix("x-"), None);
+    }
+
+    #[test]
+    fn class_keys_take_simple_ascii_classes_only() {
+        assert!(class_keys("^[a-zA-Z0-9\\.\\-_]+$").is_some());
+        assert_eq!(class_keys("^[a-c]*$"), Some((0b111 << b'a', true)));
+        // `[]` is JavaScript's empty class: `^[]+$` matches no key.
+        assert_eq!(class_keys("^[]+$"), Some((0, false)));
+        for source in [
+            "^[a-]+$",
+            "^[a-z]+",
+            "^[\\d]+$",
+            "^[z-a]+$",
+            "^[a-Z]+$",
+            "^[a-z]]+$",
+        ] {
+            assert_eq!(class_keys(source), None, "{source}");
+        }
     }
 
     #[test]

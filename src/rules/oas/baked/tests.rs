@@ -191,7 +191,9 @@ fn records(kw: &Kw) -> Vec<String> {
             .map(|(pattern, i)| {
                 let source = match pattern {
                     KeyPattern::Prefix(prefix) => format!("^{prefix}"),
-                    KeyPattern::Exact(source, _) => source.to_string(),
+                    KeyPattern::Exact(source, _) | KeyPattern::Class(source, ..) => {
+                        source.to_string()
+                    }
                     KeyPattern::Pattern(source, _) => source.to_string(),
                 };
                 format!("({}, {i})", lit(&source))
