@@ -2,7 +2,8 @@
 //!
 //! A literal prefix (`^x-`, `^\/`) is compared, and so are whole literal keys (`^\$ref$`,
 //! `^(get|put|…|trace)$`: the OpenAPI schemas test every key of every schema object and path
-//! item against these, ~600 instructions a key on the automaton); other patterns are a
+//! item against these, ~600 instructions a key on the automaton); a key of one simple ASCII
+//! class (`^[a-zA-Z0-9\.\-_]+$`) is checked against a bit set. Other patterns are a
 //! [`JsRegex`], on the automaton for all the vendored schemas' ones (`^[1-5](?:\d{2}|XX)$`, …),
 //! since `regress` allocated its backtracking stack on each of the ~2,000 keys a 0.5 MB document
 //! has them tested on.
@@ -37,14 +38,17 @@ impl KeyPattern {
         flags: &str,
         compile: impl FnOnce(&str) -> Result<Arc<Regex>, E>,
     ) -> Result<Self, E> {
-        if let Some(prefix) = literal_prefix(source) {
-            return Ok(KeyPattern::Prefix(prefix));
-        }
-        if let Some(keys) = literal_keys(source) {
-            return Ok(KeyPattern::Exact(source.into(), keys));
-        }
-        if let Some((class, empty)) = class_keys(source) {
-            return Ok(KeyPattern::Class(source.into(), class, empty));
+        // The shapes below compare case by case; no schema asks otherwise today.
+        if !flags.contains('i') {
+            if let Some(prefix) = literal_prefix(source) {
+                return Ok(KeyPattern::Prefix(prefix));
+            }
+            if let Some(keys) = literal_keys(source) {
+                return Ok(KeyPattern::Exact(source.into(), keys));
+            }
+            if let Some((class, empty)) = class_keys(source) {
+                return Ok(KeyPattern::Class(source.into(), class, empty));
+            }
         }
         let regex = JsRegex::with(source, flags, compile)?;
         Ok(KeyPattern::Pattern(source.into(), regex))
@@ -192,15 +196,18 @@ mod tests {
             "^[0-9]+$",
             "^[\\d]+$",
         ] {
-            let regex = Arc::new(js_regex(source, "u").expect("compiles"));
-            let pattern =
-                KeyPattern::new(source, "u", |_| Ok::<_, ()>(Arc::clone(&regex))).unwrap();
-            for key in keys {
-                assert_eq!(
-                    pattern.matches(key),
-                    regex.find(key).is_some(),
-                    "{source} on {key:?}"
-                );
+            // With `i` too, which none of the shapes above may take.
+            for flags in ["u", "iu"] {
+                let regex = Arc::new(js_regex(source, flags).expect("compiles"));
+                let pattern =
+                    KeyPattern::new(source, flags, |_| Ok::<_, ()>(Arc::clone(&regex))).unwrap();
+                for key in keys {
+                    assert_eq!(
+                        pattern.matches(key),
+                        regex.find(key).is_some(),
+                        "{source} /{flags} on {key:?}"
+                    );
+                }
             }
         }
     }
