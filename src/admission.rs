@@ -437,11 +437,7 @@ impl Admission {
     }
 
     fn ruleset(&self, id: Option<&str>) -> Result<&'static Ruleset, String> {
-        let id = match id {
-            Some(s) => s.parse::<RulesetId>()?,
-            None => self.config.default_ruleset,
-        };
-        Ok(id.ruleset())
+        Ruleset::named(id, self.config.default_ruleset)
     }
 
     async fn lint_verdict(

@@ -347,11 +347,7 @@ impl Context {
     }
 
     fn ruleset(&self, id: Option<&str>) -> Result<&'static Ruleset, String> {
-        let id = match id {
-            Some(s) => s.parse::<RulesetId>()?,
-            None => self.default_ruleset(),
-        };
-        Ok(id.ruleset())
+        Ruleset::named(id, self.default_ruleset())
     }
 
     /// The document's bytes and a name for it, or why they could not be had. `Err` only for

@@ -254,6 +254,9 @@ fn run_rules(
     shared.wait_for_all()
 }
 
+/// A rule's findings, or its panic.
+type RuleOutcome = std::thread::Result<Vec<Finding>>;
+
 /// One lint's rules as both threads see them.
 struct SharedLint {
     doc: Arc<Document>,
@@ -262,8 +265,8 @@ struct SharedLint {
     queue: Vec<usize>,
     /// The next place in `queue` to take.
     next: AtomicUsize,
-    /// Each rule's findings, or its panic, once run.
-    results: Mutex<Vec<Option<std::thread::Result<Vec<Finding>>>>>,
+    /// Each rule's outcome, once run.
+    results: Mutex<Vec<Option<RuleOutcome>>>,
     done: Condvar,
 }
 
@@ -280,7 +283,7 @@ impl SharedLint {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Option<std::thread::Result<Vec<Finding>>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Option<RuleOutcome>>> {
         // Rules run outside the lock, so it cannot be poisoned by one.
         self.results.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -552,19 +555,27 @@ mod tests {
     use super::*;
     use crate::ruleset::RulesetId;
 
+    const INTELLIFI: &str = "large/medium-intellifi-nl.oas30.json";
+
+    /// A document of the shared corpus, loaded.
+    fn corpus_document(file: &str) -> Arc<Document> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus")
+            .join(file);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        Arc::new(Document::load(file, &bytes, &LoadOptions::default()).unwrap())
+    }
+
     /// Two threads taking rules as they come give each rule's findings in rule order, exactly
     /// as one thread does; on real documents with many findings and shared selections.
     #[test]
     fn rules_run_by_two_threads_find_what_one_finds() {
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
         for file in [
-            "large/medium-intellifi-nl.oas30.json",
+            INTELLIFI,
             "large/small-petstore.oas31.yaml",
             "nl-gov/VNG-Realisatie__Haal-Centraal-BRK-bevragen__specificatie--genereervariant--openapi.json",
         ] {
-            let path = corpus.join(file);
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-            let doc = Arc::new(Document::load(file, &bytes, &LoadOptions::default()).unwrap());
+            let doc = corpus_document(file);
             for id in [RulesetId::LATEST, RulesetId::Adr20] {
                 let entries = applicable_entries(id.ruleset(), &doc);
                 let serial = with_lint_stack(|| run_rules(&doc, entries.clone(), false));
@@ -575,20 +586,11 @@ mod tests {
         }
     }
 
-    fn intellifi() -> Arc<Document> {
-        let file = "large/medium-intellifi-nl.oas30.json";
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/corpus")
-            .join(file);
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
-        Arc::new(Document::load(file, &bytes, &LoadOptions::default()).unwrap())
-    }
-
     /// With the helper stuck on other work, a parallel lint runs every rule on its own thread
     /// and returns; it does not wait for the helper to come round to it.
     #[test]
     fn a_busy_helper_does_not_hold_a_lint_up() {
-        let doc = intellifi();
+        let doc = corpus_document(INTELLIFI);
         let entries = applicable_entries(RulesetId::LATEST.ruleset(), &doc);
         let serial = with_lint_stack(|| run_rules(&doc, entries.clone(), false));
 
@@ -627,7 +629,7 @@ mod tests {
             applies: Applies::All,
             check: Box::new(Panics),
         }));
-        let doc = intellifi();
+        let doc = corpus_document(INTELLIFI);
         let lint = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             with_lint_stack(|| run_rules(&doc, vec![entry; 8], true))
         }));

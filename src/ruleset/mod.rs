@@ -174,6 +174,11 @@ pub struct Ruleset {
 }
 
 impl Ruleset {
+    /// The ruleset a publication names (`spec.ruleset`), or `default` when it names none.
+    pub fn named(name: Option<&str>, default: RulesetId) -> Result<&'static Ruleset, String> {
+        Ok(name.map_or(Ok(default), str::parse::<RulesetId>)?.ruleset())
+    }
+
     pub fn entries(&self) -> &[RuleEntry] {
         &self.entries
     }

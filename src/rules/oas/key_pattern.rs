@@ -16,18 +16,25 @@ use crate::rules::pattern::JsRegex;
 
 /// A `patternProperties` pattern.
 #[derive(Debug, Clone)]
+pub struct KeyPattern {
+    /// The source, which only the generator of the baked schemas reads.
+    #[allow(dead_code)]
+    pub source: Box<str>,
+    shape: Shape,
+}
+
+/// How a [`KeyPattern`] tests a key.
+#[derive(Debug, Clone)]
 // Inline for the reason `JsRegex` is (see there).
 #[allow(clippy::large_enum_variant)]
-pub enum KeyPattern {
+enum Shape {
     Prefix(Box<str>),
-    /// The source, which only the generator of the baked schemas reads, and the keys it
-    /// matches.
-    Exact(#[allow(dead_code)] Box<str>, Box<[Box<str>]>),
+    /// The keys it matches.
+    Exact(Box<[Box<str>]>),
     /// `^[…]+$` or `^[…]*$` over ASCII (`^[a-zA-Z0-9\.\-_]+$`, the components' names): the
-    /// source, the class's characters and whether the empty key matches.
-    Class(#[allow(dead_code)] Box<str>, u128, bool),
-    /// The source, which only the generator of the baked schemas reads, and its expression.
-    Pattern(#[allow(dead_code)] Box<str>, JsRegex),
+    /// class's characters and whether the empty key matches.
+    Class(u128, bool),
+    Pattern(JsRegex),
 }
 
 impl KeyPattern {
@@ -38,32 +45,40 @@ impl KeyPattern {
         flags: &str,
         compile: impl FnOnce(&str) -> Result<Arc<Regex>, E>,
     ) -> Result<Self, E> {
-        // The shapes below compare case by case; no schema asks otherwise today.
-        if !flags.contains('i') {
-            if let Some(prefix) = literal_prefix(source) {
-                return Ok(KeyPattern::Prefix(prefix));
-            }
-            if let Some(keys) = literal_keys(source) {
-                return Ok(KeyPattern::Exact(source.into(), keys));
-            }
-            if let Some((class, empty)) = class_keys(source) {
-                return Ok(KeyPattern::Class(source.into(), class, empty));
-            }
-        }
-        let regex = JsRegex::with(source, flags, compile)?;
-        Ok(KeyPattern::Pattern(source.into(), regex))
+        // The literal shapes compare case by case; no schema asks otherwise today.
+        let literal = if flags.contains('i') {
+            None
+        } else {
+            literal_shape(source)
+        };
+        let shape = match literal {
+            Some(shape) => shape,
+            None => Shape::Pattern(JsRegex::with(source, flags, compile)?),
+        };
+        Ok(KeyPattern {
+            source: source.into(),
+            shape,
+        })
     }
 
     pub fn matches(&self, key: &str) -> bool {
-        match self {
-            KeyPattern::Prefix(prefix) => key.starts_with(&**prefix),
-            KeyPattern::Exact(_, keys) => keys.iter().any(|k| **k == *key),
-            KeyPattern::Class(_, class, empty) => {
+        match &self.shape {
+            Shape::Prefix(prefix) => key.starts_with(&**prefix),
+            Shape::Exact(keys) => keys.iter().any(|k| **k == *key),
+            Shape::Class(class, empty) => {
                 (*empty || !key.is_empty()) && key.bytes().all(|b| b < 128 && class & (1 << b) != 0)
             }
-            KeyPattern::Pattern(_, regex) => regex.test(key),
+            Shape::Pattern(regex) => regex.test(key),
         }
     }
+}
+
+/// The shape of `source` when it needs no regular expression.
+fn literal_shape(source: &str) -> Option<Shape> {
+    literal_prefix(source)
+        .map(Shape::Prefix)
+        .or_else(|| literal_keys(source).map(Shape::Exact))
+        .or_else(|| class_keys(source).map(|(class, empty)| Shape::Class(class, empty)))
 }
 
 /// The text `source` matches at the start of a string when it is `^` and literal characters
@@ -222,7 +237,7 @@ mod tests {
             "^(get|put|post|delete|options|head|patch|trace)$",
         ] {
             let pattern = KeyPattern::new(source, "u", |_| Err(())).expect("needs no regex");
-            let on_regress = matches!(pattern, KeyPattern::Pattern(_, JsRegex::Regex(_)));
+            let on_regress = matches!(pattern.shape, Shape::Pattern(JsRegex::Regex(_)));
             assert!(!on_regress, "{source}");
         }
         assert!(KeyPattern::new("a(?=b)", "u", |_| Err(())).is_err());

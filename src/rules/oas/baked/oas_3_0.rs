@@ -71,7 +71,7 @@ const NODES: &[Node] = &[
     /* 57 */ Node::Obj(&[K::Ref(25)]),
     /* 58 */ Node::Obj(&[K::Empty]),
     /* 59 */ Node::Obj(&[K::Ref(60)]),
-    /* 60 */ Node::Obj(&[K::Types(&[JType::Object]), K::TypeText("object"), K::HasType, K::AdditionalProperties(61), K::PatternProperties(&[("^/", 62), ("^x-", 366)]), K::Groups([false, false, false, true]), K::Memo, K::FnRoot]),
+    /* 60 */ Node::Obj(&[K::Types(&[JType::Object]), K::TypeText("object"), K::HasType, K::AdditionalProperties(61), K::PatternProperties(&[("^\\/", 62), ("^x-", 366)]), K::Groups([false, false, false, true]), K::Memo, K::FnRoot]),
     /* 61 */ Node::Bool(false),
     /* 62 */ Node::Obj(&[K::Ref(63)]),
     /* 63 */ Node::Obj(&[K::Types(&[JType::Object]), K::TypeText("object"), K::HasType, K::AdditionalProperties(64), K::Properties(&[("$ref", 65), ("summary", 66), ("description", 67), ("servers", 68), ("parameters", 70)]), K::PatternProperties(&[("^(get|put|post|delete|options|head|patch|trace)$", 287), ("^x-", 365)]), K::Groups([false, false, false, true]), K::Memo, K::FnRoot]),

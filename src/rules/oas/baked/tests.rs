@@ -4,7 +4,6 @@
 use std::fmt::Write;
 
 use crate::rules::oas::ajv::{Dep, ErrorMessage, JType, Kw, RareKw, SNode};
-use crate::rules::oas::key_pattern::KeyPattern;
 use crate::rules::oas::spec::{self, Compiled};
 
 /// The baked build of a module under `baked/`.
@@ -188,16 +187,7 @@ fn records(kw: &Kw) -> Vec<String> {
     push(pattern_properties.as_ref().map(|list| {
         let list: Vec<String> = list
             .iter()
-            .map(|(pattern, i)| {
-                let source = match pattern {
-                    KeyPattern::Prefix(prefix) => format!("^{prefix}"),
-                    KeyPattern::Exact(source, _) | KeyPattern::Class(source, ..) => {
-                        source.to_string()
-                    }
-                    KeyPattern::Pattern(source, _) => source.to_string(),
-                };
-                format!("({}, {i})", lit(&source))
-            })
+            .map(|(pattern, i)| format!("({}, {i})", lit(&pattern.source)))
             .collect();
         format!("K::PatternProperties(&[{}])", list.join(", "))
     }));
