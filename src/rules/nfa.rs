@@ -417,9 +417,10 @@ impl Nfa {
     }
 
     /// For each instruction, the `Unit` and `Match` instructions it reaches without consuming
-    /// at `place` (and the `$` ones, when `pending_ends`): the least fixpoint of the equations each instruction gives, reached by
-    /// sweeping from the last instruction to the first (jumps mostly go forward, so a sweep or
-    /// two more settles the loops). For a program of at most [`BITS`] instructions.
+    /// at `place` (and the `$` ones, when `pending_ends`): the least fixpoint of the equations
+    /// each instruction gives, reached by sweeping from the last instruction to the first
+    /// (jumps mostly go forward, so a sweep or two more settles the loops). For a program of at
+    /// most [`BITS`] instructions.
     fn closures(&self, place: Place, pending_ends: bool) -> Box<[States]> {
         let mut reach: Box<[States]> = (0..self.insts.len())
             .map(|pc| match self.insts[pc] {
