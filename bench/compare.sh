@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Side-by-side time and peak memory: adr-operator lint vs the reference linter (Spectral 6.16.3
-# with the official ADR 2.2.1 ruleset) vs a bare serde_json parse of the same bytes (the floor).
+# Side-by-side time and peak memory: adr-operator lint (and the lean adr-lint binary, the same
+# command without the operator) vs the reference linter (Spectral 6.16.3 with the official ADR
+# 2.2.1 ruleset) vs a bare serde_json parse of the same bytes (the floor).
 # Installs Spectral from npm into bench/.spectral (ignored by git) on first use.
 #   bench/compare.sh [FILE...]      (default: ../shared/corpus/large/*.json and a few nl-gov documents)
 #   RUNS=3 (best of, ours and the floor)   SPECTRAL_RUNS=1 (0: leave Spectral out)   SPECTRAL_TIMEOUT=120
@@ -11,7 +12,7 @@ ruleset=$shared/adr-reference/Logius-standaarden__publicatie/api/adr/2.2.1/media
 runs=${RUNS:-3}
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-cargo build --release --quiet --bin adr-operator --example parse_floor
+cargo build --release --quiet --bin adr-operator --bin adr-lint --example parse_floor
 if [[ ${SPECTRAL_RUNS:-1} != 0 && ! -x bench/.spectral/node_modules/.bin/spectral ]]; then
   echo "installing @stoplight/spectral-cli@6.16.3 into bench/.spectral ..." >&2
   mkdir -p bench/.spectral
@@ -87,16 +88,17 @@ def measure(cmd, repeat, timed_with_rss=False):
 
 
 print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; best of {runs} runs (Spectral: {spectral_runs or 'no'} run{'s' if spectral_runs != 1 else ''})")
-print(f"{'document':<44} {'size':>8} | {'floor ms':>8} {'MiB':>6} | {'adr ms':>8} {'MiB':>6} {'x floor':>7} | {'spectral s':>10} {'MiB':>6} {'speedup':>8}")
+print(f"{'document':<44} {'size':>8} | {'floor ms':>8} {'MiB':>6} | {'adr ms':>8} {'MiB':>6} {'x floor':>7} | {'adr-lint':>8} {'MiB':>6} {'x floor':>7} | {'spectral s':>10} {'MiB':>6} {'speedup':>8}")
 for f in files:
     size = os.path.getsize(f) / 1e6
     ft, fm, _ = measure(["target/release/examples/parse_floor", f], runs)
     at, am, ast = measure(["target/release/adr-operator", "lint", "--ruleset", "adr-2.2.1", "--format", "json", f], runs)
+    lt, lm, lst = measure(["target/release/adr-lint", "--ruleset", "adr-2.2.1", "--format", "json", f], runs)
     st, sm, sst = (measure(["bench/.spectral/node_modules/.bin/spectral", "lint", "-q", "-f", "json", "-r", ruleset, f], spectral_runs, timed_with_rss=True)
                    if spectral_runs else (None, None, "skipped"))
     fmt = lambda v, w, p=3: f"{v:>{w}.{p}f}" if v is not None else f"{'-':>{w}}"
-    ratio = f"{at / ft:>7.1f}" if at and ft else f"{'-':>7}"
+    ratio = lambda t: f"{t / ft:>7.1f}" if t and ft else f"{'-':>7}"
     # A Spectral run that ends with another status than 0/1 crashed: no speed-up to claim.
     speed = f"{st / at:>7.0f}x" if st and at and sst == "ok" else f"{sst:>8}"
-    print(f"{os.path.basename(f)[:44]:<44} {size:>6.2f}MB | {fmt(ft and ft * 1e3,8,1)} {fmt(fm,6,0)} | {fmt(at and at * 1e3,8,1)} {fmt(am,6,0)} {ratio} | {fmt(st,10)} {fmt(sm,6,0)} {speed}" + ("" if ast == "ok" else f"  (adr: {ast})"))
+    print(f"{os.path.basename(f)[:44]:<44} {size:>6.2f}MB | {fmt(ft and ft * 1e3,8,1)} {fmt(fm,6,0)} | {fmt(at and at * 1e3,8,1)} {fmt(am,6,0)} {ratio(at)} | {fmt(lt and lt * 1e3,8,1)} {fmt(lm,6,0)} {ratio(lt)} | {fmt(st,10)} {fmt(sm,6,0)} {speed}" + ("" if ast == "ok" else f"  (adr: {ast})") + ("" if lst == "ok" else f"  (adr-lint: {lst})"))
 PY

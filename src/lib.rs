@@ -1,10 +1,11 @@
 //! adr-operator: checks OpenAPI documents against the NL GOV API Design Rules (ADR), as a CLI,
 //! an admission webhook and a Kubernetes controller that share one lint engine.
 //!
-//! The engine (`document`, `rules`, `ruleset`, `lint`, `report`, `catalogue`) needs no
-//! Kubernetes; the rest is the `operator` feature (on by default).
+//! The engine (`document`, `rules`, `ruleset`, `lint`, `report`, `catalogue`) and the `lint`
+//! command line (`cli`) need no Kubernetes; the rest is the `operator` feature (on by default).
 
 pub mod catalogue;
+pub mod cli;
 pub mod document;
 pub mod lint;
 pub mod report;

@@ -8,7 +8,7 @@
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,19 +19,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use adr_operator::admission::{self, Admission};
 use adr_operator::api::Enforcement;
+use adr_operator::cli::{self, parse_ruleset, LintArgs};
 use adr_operator::controller;
-use adr_operator::document::LoadOptions;
-use adr_operator::lint::{lint_bytes_with_future, Severity};
 use adr_operator::metrics::Metrics;
-use adr_operator::report::{self, DocumentReport, Format};
 use adr_operator::ruleset::RulesetId;
 use adr_operator::server;
 use adr_operator::source::{Cluster, KubeCluster, NoCluster};
 
-const ABOUT: &str = "Checks OpenAPI documents against the NL GOV API Design Rules (ADR)";
+const PROGRAM: &str = "adr-operator";
 
 #[derive(Parser)]
-#[command(name = "adr-operator", version, about = ABOUT)]
+#[command(name = "adr-operator", version, about = adr_operator::cli::ABOUT)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,7 +41,7 @@ struct Cli {
 /// `lint` nothing else can match, so the parse, its help and its errors are those of the full
 /// command (the tests below compare them).
 #[derive(Parser)]
-#[command(name = "adr-operator", version, about = ABOUT)]
+#[command(name = "adr-operator", version, about = adr_operator::cli::ABOUT)]
 struct LintCli {
     #[command(subcommand)]
     command: LintCommand,
@@ -168,29 +166,6 @@ struct RunArgs {
     log_level: Option<String>,
 }
 
-#[derive(clap::Args, Debug)]
-struct LintArgs {
-    /// ADR ruleset: adr-2.0, adr-2.1, adr-2.2.0, adr-2.2.1 (adr-2.2 is an alias), adr-draft.
-    #[arg(long, short = 'r', default_value = RulesetId::LATEST.as_str(), value_parser = parse_ruleset)]
-    ruleset: RulesetId,
-    /// Also report, as warnings kept apart in text and json, what the next ADR version would
-    /// make an error (2.0 → 2.1, 2.1 and 2.2.0 → 2.2.1, 2.2.1 → draft).
-    #[arg(long)]
-    future: bool,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Exit with 1 when a finding has this severity or worse.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
-    /// Never colour the text output (colour is used only on a terminal anyway).
-    #[arg(long)]
-    no_color: bool,
-    /// Documents to lint (`-` reads standard input).
-    #[arg(required = true)]
-    inputs: Vec<String>,
-}
-
 #[derive(clap::Args)]
 struct RulesArgs {
     #[arg(long, short = 'r', default_value = RulesetId::LATEST.as_str(), value_parser = parse_ruleset)]
@@ -200,23 +175,10 @@ struct RulesArgs {
     format: RulesFormat,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum FailOn {
-    Error,
-    Warn,
-    Info,
-    Hint,
-    None,
-}
-
 #[derive(Clone, Copy, ValueEnum)]
 enum RulesFormat {
     Text,
     Markdown,
-}
-
-fn parse_ruleset(s: &str) -> Result<RulesetId, String> {
-    s.parse()
 }
 
 fn parse_enforcement(s: &str) -> Result<Enforcement, String> {
@@ -243,73 +205,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 fn main() -> ExitCode {
     match Cli::parse_args() {
         // One thread with the stack a lint needs: the documents' validations need none each.
-        Command::Lint(args) => adr_operator::lint::with_lint_stack(|| lint(args)),
+        Command::Lint(args) => adr_operator::lint::with_lint_stack(|| cli::lint(PROGRAM, args)),
         Command::Rules(args) => {
             let out = adr_operator::catalogue::render(
                 args.ruleset,
                 matches!(args.format, RulesFormat::Markdown),
             );
-            print(&out)
+            cli::print(PROGRAM, &out)
         }
-        Command::Crd => print(&adr_operator::api::crd_yaml()),
+        Command::Crd => cli::print(PROGRAM, &adr_operator::api::crd_yaml()),
         Command::Run(args) => run(*args),
         Command::Check(args) => adr_operator::check::main(args),
-    }
-}
-
-fn lint(args: LintArgs) -> ExitCode {
-    let ruleset = args.ruleset.ruleset();
-    let future = args.future.then(|| args.ruleset.next()).flatten();
-    let next = future.map(RulesetId::ruleset);
-    let options = LoadOptions::default();
-    let mut reports = Vec::new();
-    for input in &args.inputs {
-        let bytes = match read_input(input, options.limits.max_input_bytes) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("adr-operator: cannot read {input}: {e}");
-                return ExitCode::from(2);
-            }
-        };
-        match lint_bytes_with_future(input, &bytes, ruleset, next, &options) {
-            Ok(linted) => reports.push(DocumentReport {
-                source: input.clone(),
-                findings: linted.findings,
-                future: linted.future,
-            }),
-            Err(e) => {
-                eprintln!("adr-operator: {input}: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let color = args.format == Format::Text && !args.no_color && std::io::stdout().is_terminal();
-    let info = report::RulesetInfo {
-        id: args.ruleset.as_str(),
-        ruleset,
-        future,
-    };
-    let out = report::render(args.format, info, &reports, color);
-    if print(&out) != ExitCode::SUCCESS {
-        return ExitCode::from(2);
-    }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warn => Some(Severity::Warn),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Hint => Some(Severity::Hint),
-        FailOn::None => None,
-    };
-    let failed = threshold.is_some_and(|t| {
-        reports
-            .iter()
-            .flat_map(|r| r.findings.iter().chain(&r.future))
-            .any(|f| f.severity <= t)
-    });
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 
@@ -564,43 +470,6 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {}
         () = term => {}
-    }
-}
-
-/// Reads an input, refusing (before reading) one larger than the engine would accept.
-fn read_input(input: &str, limit: usize) -> Result<Vec<u8>, String> {
-    let too_large = |size: u64| format!("{size} bytes exceeds the input limit of {limit} bytes");
-    if input == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .take(limit as u64 + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| e.to_string())?;
-        if buf.len() > limit {
-            return Err(too_large(buf.len() as u64));
-        }
-        return Ok(buf);
-    }
-    let size = std::fs::metadata(input).map_err(|e| e.to_string())?.len();
-    if size > limit as u64 {
-        return Err(too_large(size));
-    }
-    std::fs::read(input).map_err(|e| e.to_string())
-}
-
-fn print(text: &str) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`| head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("adr-operator: cannot write output: {e}");
-            ExitCode::from(2)
-        }
     }
 }
 
