@@ -140,7 +140,8 @@ pub struct Kw {
     pub min_length: Option<f64>,
     /// Linear on the automaton when the pattern is of its subset: a document's own pattern
     /// (`^(a+)+$`) must not make validating its examples take exponential time.
-    pub pattern: Option<(Box<str>, JsRegex)>,
+    /// Boxed: a regex is 256 bytes, and few schemas have one.
+    pub pattern: Option<Box<(Box<str>, JsRegex)>>,
     pub format: Option<(Box<str>, Format)>,
     pub max_items: Option<f64>,
     pub min_items: Option<f64>,
@@ -982,7 +983,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some((source, regex)) = &kw.pattern {
+        if let Some((source, regex)) = kw.pattern.as_deref() {
             if !regex.test(text) {
                 self.error(
                     s,

@@ -168,10 +168,10 @@ fn apply(kw: &mut Kw, k: &K, regexes: &mut HashMap<&'static str, Arc<Regex>>) {
         K::MinLength(n) => kw.min_length = Some(n),
         K::Pattern(source) => {
             let pattern = JsRegex::with(source, "u", |_| Ok::<_, ()>(regex(source, regexes)));
-            kw.pattern = Some((
+            kw.pattern = Some(Box::new((
                 source.into(),
                 pattern.unwrap_or_else(|()| unreachable!("baked patterns compile")),
-            ));
+            )));
         }
         K::Format(name, format) => kw.format = Some((name.into(), format)),
         K::MaxItems(n) => kw.max_items = Some(n),

@@ -303,7 +303,10 @@ fn compile_object<'s, C: Compiler<'s>>(
     kw.min_length = number(c, "minLength");
     if let Some(Src::Str(p)) = get("pattern").map(|v| c.read(v)) {
         let flags = c.regex_flags();
-        kw.pattern = Some((p.into(), JsRegex::with(p, flags, |p| c.regex(p))?));
+        kw.pattern = Some(Box::new((
+            p.into(),
+            JsRegex::with(p, flags, |p| c.regex(p))?,
+        )));
     }
     if let Some(Src::Str(f)) = get("format")
         .map(|v| c.read(v))

@@ -160,7 +160,7 @@ fn records(kw: &Kw) -> Vec<String> {
     push(min_length.map(|n| format!("K::MinLength({})", number(n))));
     push(
         pattern
-            .as_ref()
+            .as_deref()
             .map(|(source, _)| format!("K::Pattern({})", lit(source))),
     );
     push(
