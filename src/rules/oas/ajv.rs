@@ -259,6 +259,21 @@ impl Kw {
         self.rare.get_or_insert_with(Box::default)
     }
 
+    /// The target of a schema that is `{"$ref": …}` alone: evaluating it is evaluating the
+    /// target (no keyword of its own can fail, report or track anything).
+    pub fn only_ref(&self) -> Option<SIdx> {
+        let alone = self.types.is_empty()
+            && !self.has_type
+            && self.rare.is_none()
+            && self.r#enum.is_none()
+            && self.not.is_none()
+            && self.any_of.is_none()
+            && self.one_of.is_none()
+            && self.all_of.is_none()
+            && self.groups == [false; 4];
+        self.r#ref.filter(|_| alone)
+    }
+
     pub fn is_empty_schema(&self) -> bool {
         !self.has_type
             && self.r#ref.is_none()
@@ -670,6 +685,9 @@ impl<'a> Validator<'a> {
         inst: Inst<'a>,
         track: bool,
     ) -> (bool, Evaluated<'a>) {
+        if let Some(target) = kw.only_ref() {
+            return self.eval_ref(target, inst, track);
+        }
         let start = self.errors.len();
         let all = self.opts.all_errors;
         let mut valid = true;
