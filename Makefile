@@ -11,6 +11,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features -- -D warnings
+	cargo clippy --bin adr-lint --no-default-features --features cli -- -D warnings
 
 fmt:
 	cargo fmt --all
