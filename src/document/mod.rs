@@ -312,13 +312,56 @@ pub fn js_string(value: &Value) -> String {
     }
 }
 
-/// JavaScript's number-to-string for the common cases (integers print without a fraction).
+/// JavaScript's `Number.prototype.toString()` (and `String(n)`): integers below 2^53 as their
+/// digits, otherwise the shortest round-trip digits, in exponent form below 1e-6 and from 1e21.
 pub fn js_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e21 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
+    if n.is_nan() {
+        return "NaN".into();
     }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    if n == 0.0 {
+        return "0".into();
+    }
+    // The common case (status codes, limits, enum values) without formatting twice.
+    if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+        return (n as i64).to_string();
+    }
+    // Shortest round-trip digits and exponent, e.g. "1.2345e22".
+    let sci = format!("{:e}", n.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    let point = exp + 1;
+    let mut out = String::new();
+    if n < 0.0 {
+        out.push('-');
+    }
+    if k <= point && point <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (point - k) as usize));
+    } else if 0 < point && point <= 21 {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
+    } else if -6 < point && point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-point) as usize));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let e = point - 1;
+        out.push('e');
+        out.push(if e >= 0 { '+' } else { '-' });
+        out.push_str(&e.abs().to_string());
+    }
+    out
 }
 
 /// JavaScript's `parseInt(s)`: optional sign and leading digits after leading white space.
@@ -331,4 +374,27 @@ fn js_parse_int(s: &str) -> Option<i64> {
     let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
     let n: i64 = digits.parse().ok()?;
     Some(if neg { -n } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_as_javascript() {
+        assert_eq!(js_number(200.0), "200");
+        assert_eq!(js_number(1.5), "1.5");
+        assert_eq!(js_number(-0.0), "0");
+        assert_eq!(js_number(1e21), "1e+21");
+        assert_eq!(js_number(1.2345678901234567e19), "12345678901234567000");
+        assert_eq!(js_number(0.000001), "0.000001");
+        assert_eq!(js_number(1e-7), "1e-7");
+        assert_eq!(js_number(-1.5e-9), "-1.5e-9");
+        // Beyond i64 and between 1e-7 and 1e-6, where shortcuts go wrong.
+        assert_eq!(js_number(1e19), "10000000000000000000");
+        assert_eq!(js_number(9_007_199_254_740_993.0), "9007199254740992");
+        assert_eq!(js_number(5e-7), "5e-7");
+        assert_eq!(js_number(1.5e300), "1.5e+300");
+        assert_eq!(js_number(-42.0), "-42");
+    }
 }

@@ -42,7 +42,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 use super::json::merge_duplicates;
 use super::limits::Limits;
 use super::tree::{FileId, NodeId, Tree, Value};
-use super::{LoadError, ParseDiagnostic};
+use super::{js_number, LoadError, ParseDiagnostic};
 
 /// `Number.MAX_SAFE_INTEGER`: larger integers become a `BigInt` in the reference.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -1332,68 +1332,9 @@ fn plain_key(s: &str) -> (Box<str>, Option<&'static str>) {
     }
 }
 
-/// JavaScript's `Number.prototype.toString()`.
-fn js_number(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    // Shortest round-trip digits and exponent, e.g. "1.2345e22".
-    let sci = format!("{:e}", n.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let k = digits.len() as i32;
-    let point = exp + 1;
-    let mut out = String::new();
-    if n < 0.0 {
-        out.push('-');
-    }
-    if k <= point && point <= 21 {
-        out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (point - k) as usize));
-    } else if 0 < point && point <= 21 {
-        out.push_str(&digits[..point as usize]);
-        out.push('.');
-        out.push_str(&digits[point as usize..]);
-    } else if -6 < point && point <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-point) as usize));
-        out.push_str(&digits);
-    } else {
-        out.push_str(&digits[..1]);
-        if k > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        let e = point - 1;
-        out.push('e');
-        out.push(if e >= 0 { '+' } else { '-' });
-        out.push_str(&e.abs().to_string());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_print_as_javascript() {
-        assert_eq!(js_number(200.0), "200");
-        assert_eq!(js_number(1.5), "1.5");
-        assert_eq!(js_number(-0.0), "0");
-        assert_eq!(js_number(1e21), "1e+21");
-        assert_eq!(js_number(1.2345678901234567e19), "12345678901234567000");
-        assert_eq!(js_number(0.000001), "0.000001");
-        assert_eq!(js_number(1e-7), "1e-7");
-        assert_eq!(js_number(-1.5e-9), "-1.5e-9");
-    }
 
     #[test]
     fn plain_scalars_resolve_like_the_core_schema() {

@@ -950,7 +950,7 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     keyword,
-                    format!("must be {cmp} {}", js::js_number_full(lim)),
+                    format!("must be {cmp} {}", crate::document::js_number(lim)),
                     Params::default(),
                 );
                 valid = false;
@@ -965,7 +965,7 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "multipleOf",
-                    format!("must be multiple of {}", js::js_number_full(m)),
+                    format!("must be multiple of {}", crate::document::js_number(m)),
                     Params::default(),
                 );
                 valid = false;
@@ -1051,7 +1051,7 @@ impl<'a> Validator<'a> {
             };
             let message = format!(
                 "must NOT have {bound} than {} {noun}",
-                js::js_number_full(m)
+                crate::document::js_number(m)
             );
             self.error(s, keyword, message, Params::default());
             within = false;
@@ -1159,12 +1159,12 @@ impl<'a> Validator<'a> {
                     let message = match max {
                         None => format!(
                             "must contain at least {} valid item(s)",
-                            js::js_number_full(min)
+                            crate::document::js_number(min)
                         ),
                         Some(max) => format!(
                             "must contain at least {} and no more than {} valid item(s)",
-                            js::js_number_full(min),
-                            js::js_number_full(max)
+                            crate::document::js_number(min),
+                            crate::document::js_number(max)
                         ),
                     };
                     self.error(s, "contains", message, Params::default());
@@ -1207,7 +1207,7 @@ impl<'a> Validator<'a> {
                 let mut key = match view {
                     View::Null => "null".to_string(),
                     View::Bool(b) => b.to_string(),
-                    View::Num(n) => js::js_number_full(n),
+                    View::Num(n) => crate::document::js_number(n),
                     View::Str(s) => s.to_string(),
                     _ => continue,
                 };

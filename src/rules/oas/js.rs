@@ -60,36 +60,9 @@ pub fn ordered(entries: &[(Box<str>, NodeId)]) -> std::borrow::Cow<'_, [(Box<str
 /// `JSON.stringify` of a number (non-finite numbers print as `null`).
 pub fn json_number(n: f64) -> String {
     if n.is_finite() {
-        js_number_full(n)
+        js_number(n)
     } else {
         "null".into()
-    }
-}
-
-/// JavaScript's `Number.prototype.toString()` including exponent notation.
-pub fn js_number_full(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    if n == 0.0 {
-        return "0".into();
-    }
-    let abs = n.abs();
-    if (1e-7..1e21).contains(&abs) {
-        if n.fract() == 0.0 {
-            return js_number(n);
-        }
-        // Rust's shortest round-trip formatting matches JavaScript's in this range.
-        return format!("{n}");
-    }
-    // Exponent notation: JavaScript prints `1e+21`, `1.5e-7`.
-    let s = format!("{n:e}");
-    match s.split_once('e') {
-        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
-        _ => s,
     }
 }
 
@@ -125,7 +98,7 @@ pub fn js_string(tree: &Tree, id: NodeId) -> String {
             })
             .collect::<Vec<_>>()
             .join(","),
-        Value::Number(n) => js_number_full(*n),
+        Value::Number(n) => js_number(*n),
         v => crate::document::js_string(v),
     }
 }
@@ -532,9 +505,9 @@ mod tests {
 
     #[test]
     fn printing() {
-        assert_eq!(js_number_full(1e21), "1e+21");
-        assert_eq!(js_number_full(0.5), "0.5");
-        assert_eq!(js_number_full(3.0), "3");
+        assert_eq!(js_number(1e21), "1e+21");
+        assert_eq!(js_number(0.5), "0.5");
+        assert_eq!(js_number(3.0), "3");
         assert_eq!(
             print_path_dot(&[Segment::Key("one".into()), Segment::Key("value".into())]),
             "one.value"
