@@ -29,7 +29,7 @@ use adr_operator::source::{Cluster, KubeCluster, NoCluster};
 const PROGRAM: &str = "adr-operator";
 
 #[derive(Parser)]
-#[command(name = "adr-operator", version, about = adr_operator::cli::ABOUT)]
+#[command(name = "adr-operator", version, about = cli::ABOUT)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,7 +41,7 @@ struct Cli {
 /// `lint` nothing else can match, so the parse, its help and its errors are those of the full
 /// command (the tests below compare them).
 #[derive(Parser)]
-#[command(name = "adr-operator", version, about = adr_operator::cli::ABOUT)]
+#[command(name = "adr-operator", version, about = cli::ABOUT)]
 struct LintCli {
     #[command(subcommand)]
     command: LintCommand,

@@ -119,11 +119,9 @@ pub(crate) fn compiled(nodes: &[Node], root: SIdx, dialect: Dialect) -> Compiled
             }
         })
         .collect();
-    Compiled {
-        set: SchemaSet { nodes },
-        root,
-        dialect,
-    }
+    let mut set = SchemaSet { nodes };
+    set.mark_property_branches();
+    Compiled { set, root, dialect }
 }
 
 /// A vendored pattern, compiled once per schema with the vendored schemas' flag.

@@ -165,11 +165,9 @@ pub(crate) mod tests {
         let mut c = StaticCompiler::new(dialect, vendored);
         c.meta_formats = meta_formats;
         let root = c.root(root);
-        Compiled {
-            set: c.set,
-            root,
-            dialect,
-        }
+        let mut set = c.set;
+        set.mark_property_branches();
+        Compiled { set, root, dialect }
     }
 
     /// Each baked schema compiled from the vendored documents: its module under `baked/`, the

@@ -137,6 +137,8 @@ fn records(kw: &Kw) -> Vec<String> {
         memo,
         fn_root,
         empty,
+        // Derived when a baked table is loaded (`SchemaSet::mark_property_branches`).
+        property_branches: _,
         rare,
     } = kw;
     let mut r = Vec::new();
