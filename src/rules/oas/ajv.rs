@@ -697,7 +697,15 @@ impl<'a> Validator<'a> {
         *self.nodes.last().expect("an instance is being validated")
     }
 
-    fn error(&mut self, schema: SIdx, keyword: &'static str, message: String, params: Params) {
+    /// Records an error; its message and parameters are built only when errors are reported
+    /// (not while `is_valid` or a silent subschema runs, where most schemas that fail do).
+    fn error(
+        &mut self,
+        schema: SIdx,
+        keyword: &'static str,
+        message: impl FnOnce() -> String,
+        params: impl FnOnce() -> Params,
+    ) {
         if self.halted || self.quiet {
             return;
         }
@@ -709,8 +717,8 @@ impl<'a> Validator<'a> {
             keyword,
             path: self.path.iter().map(|s| s.to_segment()).collect(),
             node,
-            message,
-            params,
+            message: message(),
+            params: params(),
             schema,
             ref_depth: self.ref_depth,
             used: false,
@@ -774,8 +782,8 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "false schema",
-                    "boolean schema is false".into(),
-                    Params::default(),
+                    || "boolean schema is false".into(),
+                    Params::default,
                 );
                 (false, Evaluated::default())
             }
@@ -802,8 +810,8 @@ impl<'a> Validator<'a> {
         self.error(
             s,
             "type",
-            format!("must be {}", kw.type_text),
-            Params::default(),
+            || format!("must be {}", kw.type_text),
+            Params::default,
         );
     }
 
@@ -878,8 +886,8 @@ impl<'a> Validator<'a> {
                     self.error(
                         s,
                         "const",
-                        "must be equal to constant".into(),
-                        Params::default(),
+                        || "must be equal to constant".into(),
+                        Params::default,
                     );
                     valid = false;
                     gate!();
@@ -890,8 +898,8 @@ impl<'a> Validator<'a> {
                     self.error(
                         s,
                         "enum",
-                        "must be equal to one of the allowed values".into(),
-                        Params {
+                        || "must be equal to one of the allowed values".into(),
+                        || Params {
                             allowed_values: Some(values.clone()),
                             ..Params::default()
                         },
@@ -903,7 +911,7 @@ impl<'a> Validator<'a> {
             if let Some(not) = kw.not {
                 let (v, _) = self.eval_silent(not, inst, false);
                 if v {
-                    self.error(s, "not", "must NOT be valid".into(), Params::default());
+                    self.error(s, "not", || "must NOT be valid".into(), Params::default);
                     valid = false;
                     gate!();
                 }
@@ -927,8 +935,8 @@ impl<'a> Validator<'a> {
                     self.error(
                         s,
                         "anyOf",
-                        "must match a schema in anyOf".into(),
-                        Params {
+                        || "must match a schema in anyOf".into(),
+                        || Params {
                             none_passing: true,
                             ..Params::default()
                         },
@@ -958,8 +966,8 @@ impl<'a> Validator<'a> {
                     self.error(
                         s,
                         "oneOf",
-                        "must match exactly one schema in oneOf".into(),
-                        Params {
+                        || "must match exactly one schema in oneOf".into(),
+                        || Params {
                             none_passing: passing.is_none(),
                             ..Params::default()
                         },
@@ -1007,8 +1015,8 @@ impl<'a> Validator<'a> {
                             self.error(
                                 s,
                                 "if",
-                                format!("must match \"{name}\" schema"),
-                                Params::default(),
+                                || format!("must match \"{name}\" schema"),
+                                Params::default,
                             );
                             valid = false;
                             gate!();
@@ -1092,8 +1100,8 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     keyword,
-                    format!("must be {cmp} {}", crate::document::js_number(lim)),
-                    Params::default(),
+                    || format!("must be {cmp} {}", crate::document::js_number(lim)),
+                    Params::default,
                 );
                 valid = false;
                 if !all {
@@ -1107,8 +1115,8 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "multipleOf",
-                    format!("must be multiple of {}", crate::document::js_number(m)),
-                    Params::default(),
+                    || format!("must be multiple of {}", crate::document::js_number(m)),
+                    Params::default,
                 );
                 valid = false;
                 if !all {
@@ -1121,8 +1129,8 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "format",
-                    format!("must match format \"{name}\""),
-                    Params::default(),
+                    || format!("must match format \"{name}\""),
+                    Params::default,
                 );
                 valid = false;
             }
@@ -1148,8 +1156,8 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "pattern",
-                    format!("must match pattern \"{source}\""),
-                    Params::default(),
+                    || format!("must match pattern \"{source}\""),
+                    Params::default,
                 );
                 valid = false;
                 if !all {
@@ -1162,8 +1170,8 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "format",
-                    format!("must match format \"{name}\""),
-                    Params::default(),
+                    || format!("must match format \"{name}\""),
+                    Params::default,
                 );
                 valid = false;
             }
@@ -1195,7 +1203,7 @@ impl<'a> Validator<'a> {
                 "must NOT have {bound} than {} {noun}",
                 crate::document::js_number(m)
             );
-            self.error(s, keyword, message, Params::default());
+            self.error(s, keyword, || message, Params::default);
             within = false;
             if !self.opts.all_errors {
                 break;
@@ -1243,8 +1251,8 @@ impl<'a> Validator<'a> {
                     self.error(
                         s,
                         rest_keyword,
-                        format!("must NOT have more than {from} items"),
-                        Params::default(),
+                        || format!("must NOT have more than {from} items"),
+                        Params::default,
                     );
                     valid = false;
                     if !all {
@@ -1309,7 +1317,7 @@ impl<'a> Validator<'a> {
                             crate::document::js_number(max)
                         ),
                     };
-                    self.error(s, "contains", message, Params::default());
+                    self.error(s, "contains", || message, Params::default);
                     valid = false;
                     if !all {
                         return false;
@@ -1322,8 +1330,12 @@ impl<'a> Validator<'a> {
                 self.error(
                     s,
                     "uniqueItems",
-                    format!("must NOT have duplicate items (items ## {j} and {i} are identical)"),
-                    Params::default(),
+                    || {
+                        format!(
+                            "must NOT have duplicate items (items ## {j} and {i} are identical)"
+                        )
+                    },
+                    Params::default,
                 );
                 valid = false;
             }
@@ -1419,8 +1431,8 @@ impl<'a> Validator<'a> {
                     self.error(
                         s,
                         "required",
-                        format!("must have required property '{name}'"),
-                        Params::default(),
+                        || format!("must have required property '{name}'"),
+                        Params::default,
                     );
                     fail!();
                 }
@@ -1434,8 +1446,8 @@ impl<'a> Validator<'a> {
                         self.error(
                             s,
                             "propertyNames",
-                            "property name must be valid".into(),
-                            Params::default(),
+                            || "property name must be valid".into(),
+                            Params::default,
                         );
                         fail!();
                     }
@@ -1463,8 +1475,8 @@ impl<'a> Validator<'a> {
                         self.error(
                             s,
                             "additionalProperties",
-                            "must NOT have additional properties".into(),
-                            Params {
+                            || "must NOT have additional properties".into(),
+                            || Params {
                                 additional_property: Some((key.clone(), node)),
                                 ..Params::default()
                             },
@@ -1497,10 +1509,12 @@ impl<'a> Validator<'a> {
                                 self.error(
                                     s,
                                     "dependencies",
-                                    format!(
+                                    || {
+                                        format!(
                                         "must have {word} {list} when property {prop} is present"
-                                    ),
-                                    Params::default(),
+                                    )
+                                    },
+                                    Params::default,
                                 );
                                 fail!();
                                 break;
@@ -1587,8 +1601,12 @@ impl<'a> Validator<'a> {
                             self.error(
                                 s,
                                 "dependentRequired",
-                                format!("must have {word} {list} when property {prop} is present"),
-                                Params::default(),
+                                || {
+                                    format!(
+                                        "must have {word} {list} when property {prop} is present"
+                                    )
+                                },
+                                Params::default,
                             );
                             fail!();
                             break;
@@ -1621,8 +1639,8 @@ impl<'a> Validator<'a> {
                             self.error(
                                 s,
                                 "unevaluatedProperties",
-                                "must NOT have unevaluated properties".into(),
-                                Params::default(),
+                                || "must NOT have unevaluated properties".into(),
+                                Params::default,
                             );
                             fail!();
                         } else {
@@ -1765,18 +1783,18 @@ impl<'a> Validator<'a> {
             }
         }
         for message in new_errors {
-            self.error(s, "errorMessage", message.to_string(), Params::default());
+            self.error(s, "errorMessage", || message.to_string(), Params::default);
         }
         for (name, child, message) in child_errors {
             let before = self.errors.len();
-            self.error(s, "errorMessage", message.to_string(), Params::default());
+            self.error(s, "errorMessage", || message.to_string(), Params::default);
             if let Some(e) = self.errors.get_mut(before) {
                 e.path.push(Segment::Key(name));
                 e.node = child;
             }
         }
         if let Some(message) = all {
-            self.error(s, "errorMessage", message.to_string(), Params::default());
+            self.error(s, "errorMessage", || message.to_string(), Params::default);
         }
         let mut i = start;
         while i < self.errors.len() {
