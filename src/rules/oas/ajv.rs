@@ -1689,8 +1689,9 @@ impl<'a> Validator<'a> {
     }
 
     /// `eval` of `allOf` branch `b` (`{"$ref": target}`, a property branch) on an object, not
-    /// tracking evaluated keys: the reference taken, the target's `$dynamicAnchor` pushed, its
-    /// `properties` evaluated ([`SchemaSet::is_property_branch`] says why that is all).
+    /// tracking evaluated keys: the target's memo consulted, the reference taken, its
+    /// `$dynamicAnchor` pushed, its `properties` evaluated ([`SchemaSet::is_property_branch`]
+    /// says why that is all).
     fn eval_property_branch(&mut self, b: SIdx, raw_entries: &'a [(Box<str>, NodeId)]) -> bool {
         let set = self.set;
         let Some(target) = set.only_ref(b) else {
@@ -1700,6 +1701,19 @@ impl<'a> Validator<'a> {
             unreachable!("property branches are schema objects")
         };
         let current = self.current_node();
+        // As `eval` memoises the branch and the target (on a resolved document).
+        let memo_key = |s: SIdx| match &set.nodes[s as usize] {
+            SNode::Obj(kw) if kw.memo && self.opts.resolve => Some((s, current)),
+            _ => None,
+        };
+        let (branch_key, target_key) = (memo_key(b), memo_key(target));
+        if branch_key.is_some_and(|key| self.memo.contains(&key)) {
+            return true;
+        }
+        if target_key.is_some_and(|key| self.memo.contains(&key)) {
+            self.memo.extend(branch_key);
+            return true;
+        }
         let hidden = self
             .hide
             .and_then(|(node, key)| (node == current).then_some(key));
@@ -1712,6 +1726,9 @@ impl<'a> Validator<'a> {
         let props = kw.properties.as_deref().unwrap_or_default();
         let valid = self.eval_properties(props, raw_entries, hidden);
         self.ref_depth -= 1;
+        if valid {
+            self.memo.extend(branch_key.into_iter().chain(target_key));
+        }
         valid
     }
 
@@ -1891,14 +1908,20 @@ components:
     F: true
     G: {properties: {p: {type: object, properties: {q: {minimum: 'a', multipleOf: 0}}}}, prefixItems: [{type: 3}]}
     H: {$ref: '#/components/schemas/A', $dynamicRef: 4, contentSchema: {type: 1}, readOnly: 2}
+    I: {properties: {a: {$ref: '#/components/schemas/A'}, b: {$ref: '#/components/schemas/A'}, c: {$ref: '#/components/schemas/G'}}}
 "#;
 
     /// The errors (and validity) of a validation of `doc` against `schema`.
-    fn validation(schema: &spec::Compiled, doc: &Document, all_errors: bool) -> String {
+    fn validation(
+        schema: &spec::Compiled,
+        doc: &Document,
+        all_errors: bool,
+        resolve: bool,
+    ) -> String {
         let root = doc.root.expect("a root");
         let options = Options {
             all_errors,
-            resolve: false,
+            resolve,
             formats: true,
             dialect: schema.dialect,
         };
@@ -1939,9 +1962,16 @@ components:
         ];
         for (name, bytes) in &documents {
             let doc = Document::load(name, bytes, &LoadOptions::default()).expect("loads");
-            for all_errors in [true, false] {
-                let ours = validation(&marked, &doc, all_errors);
-                assert_eq!(ours, validation(&unmarked, &doc, all_errors), "{name}");
+            // Resolved, the memo of `$ref`'d schema objects comes into play.
+            for (all_errors, resolve) in
+                [(true, false), (false, false), (true, true), (false, true)]
+            {
+                let ours = validation(&marked, &doc, all_errors, resolve);
+                let theirs = validation(&unmarked, &doc, all_errors, resolve);
+                assert_eq!(
+                    ours, theirs,
+                    "{name}, all errors {all_errors}, resolved {resolve}"
+                );
                 if name == "broken.yaml" {
                     assert!(
                         ours.matches("AjvError").count() > usize::from(all_errors) * 20,
