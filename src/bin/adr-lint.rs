@@ -1,6 +1,6 @@
 //! `adr-lint`: `adr-operator lint` as a binary of its own, for CI steps and pre-commit hooks that
 //! start one process per document. Same arguments, output and exit codes (`src/cli.rs`), but
-//! without the operator's Kubernetes client, CEL, TLS and HTTP code: a seventh of the size, and
+//! without the operator's Kubernetes client, CEL, TLS and HTTP code: a sixth of the size, and
 //! a start that does not relocate them (bench/README.md, "A lean lint binary").
 
 use std::process::ExitCode;
