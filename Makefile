@@ -75,6 +75,9 @@ fuzz:
 	mkdir -p fuzz/corpus/yaml_fast
 	cp ../shared/corpus/large/small-petstore.oas31.yaml tests/fixtures/yaml/*.yaml fuzz/corpus/yaml_fast/ 2>/dev/null || true
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run yaml_fast corpus/yaml_fast -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096
+	mkdir -p fuzz/corpus/yaml_split
+	cp tests/fixtures/yaml/*.yaml fuzz/corpus/yaml_split/ 2>/dev/null || true
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run yaml_split corpus/yaml_split -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096
 	mkdir -p fuzz/corpus/nfa
 	printf '\000^[1-5](?:\\d{2}|XX)$$\000200' > fuzz/corpus/nfa/status
 	printf '\000^(\\/|\\/(([a-z0-9\\-]+|{[^}]+})(\\/([a-z0-9\\-.]+|{[^}]+}))*)\\/?)$$\000/a/{id}' > fuzz/corpus/nfa/kebab

@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod cli;
 pub mod document;
+mod helper;
 pub mod lint;
 pub mod report;
 pub mod rules;

@@ -3,12 +3,13 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use crate::document::{Document, LoadError, LoadOptions, Range, Segment, Tree};
+use crate::helper::{self, cores};
 use crate::rules::{print_value, Report, Sink};
 use crate::ruleset::{Applies, RuleEntry, Ruleset};
 
@@ -214,14 +215,8 @@ fn lint_in_place(doc: &Arc<Document>, ruleset: &'static Ruleset) -> Vec<Finding>
     dedupe_and_sort(findings)
 }
 
-/// The cores this process may use (cgroup quotas included), asked once.
-fn cores() -> usize {
-    static CORES: OnceLock<usize> = OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
-}
-
 /// Each rule's findings, in the order of `entries`. With `parallel`, this thread and the
-/// process's lint helper (see [`helper`]) each take the next rule nobody has taken yet,
+/// process's helper thread (see [`crate::helper`]) each take the next rule nobody has taken yet,
 /// whole-document validation first, so the result is the same as one thread's, only sooner.
 /// This thread waits only for rules the helper has taken: when the helper is busy (another
 /// lint, or no core free to run it), this thread takes every rule itself.
@@ -305,43 +300,6 @@ impl SharedLint {
                 None => unreachable!("waited until every rule had run"),
             })
             .collect()
-    }
-}
-
-/// The thread that runs rules beside the lints' own threads: one per process, started at the
-/// first parallel lint with the lint stack, so that a lint neither starts a thread (~0.1 ms
-/// with its stack and allocator cache) nor finds the helper's caches cold.
-mod helper {
-    use std::sync::mpsc::{channel, Sender};
-    use std::sync::OnceLock;
-
-    use super::{mark_thread_stack_deep, LINT_STACK_BYTES};
-
-    pub(super) type Job = Box<dyn FnOnce() + Send>;
-
-    /// Queues `job` for the helper; without a helper (no thread to be had) it is dropped, and
-    /// the lint's own thread runs every rule.
-    pub(super) fn offer(job: Job) {
-        static HELPER: OnceLock<Option<Sender<Job>>> = OnceLock::new();
-        let helper = HELPER.get_or_init(|| {
-            let (jobs, queued) = channel::<Job>();
-            std::thread::Builder::new()
-                .name("lint-helper".into())
-                .stack_size(LINT_STACK_BYTES)
-                .spawn(move || {
-                    mark_thread_stack_deep();
-                    for job in queued {
-                        job();
-                    }
-                })
-                .ok()
-                .map(|_| jobs)
-        });
-        if let Some(jobs) = helper {
-            // The helper never stops, so the send cannot fail; if it did, this thread would
-            // simply run every rule.
-            let _ = jobs.send(job);
-        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use adr_operator::document::yaml::fast::check_against_saphyr;
+use adr_operator::document::yaml::split::{self, check_split_loads};
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -161,5 +162,37 @@ fn fast_events_equal_saphyrs_on_mutated_documents() {
     assert!(
         fast > runs / 5,
         "only {fast} of {runs} mutations on the fast path"
+    );
+}
+
+/// A YAML document loaded in two parts, on two threads, gives exactly the tree and diagnostics
+/// of loading it whole: at the split the loader chooses and at others spread over every file.
+#[test]
+fn split_loads_equal_whole_loads_on_every_yaml_file() {
+    let (mut tried, mut lined_up) = (0, 0);
+    let mut failures = Vec::new();
+    for path in all_files() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        // Fewer samples of the large files, which take long in a debug build.
+        let samples = if text.len() > 200_000 { 3 } else { 12 };
+        match check_split_loads(&text, samples) {
+            Ok(check) => {
+                tried += check.tried;
+                lined_up += check.lined_up;
+                let planned = split::plan(text.strip_prefix('\u{feff}').unwrap_or(&text));
+                if must_take_fast_path(&path) && planned.is_some() && !check.planned_lined_up {
+                    failures.push(format!("{}: the planned split fell back", path.display()));
+                }
+            }
+            Err(diff) => failures.push(format!("{}: {diff}", path.display())),
+        }
+    }
+    eprintln!("{tried} splits tried, {lined_up} lined up");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        lined_up * 2 > tried,
+        "{lined_up} of {tried} splits lined up"
     );
 }

@@ -278,6 +278,23 @@ impl Tree {
         (self.nodes.len() - 1) as NodeId
     }
 
+    /// Appends the nodes of `other`, a part of one of this tree's files parsed apart (its node
+    /// ids from 0), with every id among them shifted past this tree's nodes; returns the shift.
+    pub fn append(&mut self, other: Tree) -> NodeId {
+        let shift = self.nodes.len() as NodeId;
+        self.nodes.reserve(other.nodes.len());
+        for mut node in other.nodes {
+            node.parent = node.parent.map(|p| p + shift);
+            match &mut node.value {
+                Value::Array(items) => items.iter_mut().for_each(|c| *c += shift),
+                Value::Object(entries) => entries.iter_mut().for_each(|e| e.1 += shift),
+                _ => {}
+            }
+            self.nodes.push(node);
+        }
+        shift
+    }
+
     /// Drops every node from `len` on (a parse attempt that failed and will be retried).
     pub fn truncate(&mut self, len: usize) {
         self.nodes.truncate(len);

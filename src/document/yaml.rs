@@ -29,20 +29,28 @@
 //! that still has it, so its offsets are one character early; that is reproduced too.
 //! Block scalars are read again with yaml-ast-parser's algorithm, whose values and extents
 //! differ from the specification in corner cases (keep chomping, trailing blank lines).
+//!
+//! A document of 32 KB or more is loaded by two threads where two cores are available: a run of
+//! entries of one mapping on the helper, the rest here ([`split`]); the result is the same to
+//! the node ids, and where the parts do not line up the load starts over on one thread.
 
 pub mod fast;
+pub mod split;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
+use self::split::Split;
 use super::json::merge_duplicates;
 use super::limits::Limits;
 use super::tree::{FileId, NodeId, Tree, Value};
 use super::{js_number, LoadError, ParseDiagnostic};
+use crate::helper::{self, Forked};
 
 /// `Number.MAX_SAFE_INTEGER`: larger integers become a `BigInt` in the reference.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -51,25 +59,31 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 ///
 /// The fast producer ([`fast`]) reads the common subset first; where it gives up (or the load
 /// fails, so that errors always come from saphyr), the load starts over on saphyr's events.
+/// Larger documents are first loaded by two threads ([`split`]), with the same result; where
+/// the two parts do not line up, or the load fails, it starts over on one.
 pub fn parse(
     tree: &mut Tree,
     file: FileId,
     limits: &Limits,
     diagnostics: &mut Vec<ParseDiagnostic>,
 ) -> Result<Option<NodeId>, LoadError> {
-    let text = std::mem::take(&mut tree.file_mut(file).text);
+    // Shared with the helper thread for a split load, and given back after.
+    let text = Arc::new(std::mem::take(&mut tree.file_mut(file).text));
     let node_mark = tree.node_count();
     let diag_mark = diagnostics.len();
-    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut events = fast::FastEvents::with_byte_offsets(body);
-    let mut result = Loader::new(&text, Markers::Bytes, tree, file, limits, diagnostics)
-        .run(events.by_ref().map(Ok));
-    if result.is_err() || !events.finished() {
-        tree.truncate(node_mark);
-        diagnostics.truncate(diag_mark);
-        result = Loader::new(&text, Markers::Chars, tree, file, limits, diagnostics)
-            .run(Parser::new_from_str(body));
-    }
+    let body = body_of(&text);
+    let split_load = (helper::cores() > 1)
+        .then(|| split::plan(body))
+        .flatten()
+        .and_then(|split| load_split(&text, split, tree, file, limits, diagnostics).ok());
+    let result = match split_load {
+        Some(root) => Ok(root),
+        None => {
+            tree.truncate(node_mark);
+            diagnostics.truncate(diag_mark);
+            load_whole(&text, tree, file, limits, diagnostics)
+        }
+    };
     match &result {
         Ok(_) => diagnostics[diag_mark..].sort_by_key(|d| d.start),
         Err(_) => {
@@ -77,8 +91,133 @@ pub fn parse(
             diagnostics.truncate(diag_mark);
         }
     }
-    tree.file_mut(file).text = text;
+    // A helper still busy with a split that did not line up holds the text: then a copy.
+    tree.file_mut(file).text = Arc::unwrap_or_clone(text);
     result
+}
+
+/// Loads `text` on this thread: on the fast producer's events, or saphyr's where it gives up.
+fn load_whole(
+    text: &str,
+    tree: &mut Tree,
+    file: FileId,
+    limits: &Limits,
+    diagnostics: &mut Vec<ParseDiagnostic>,
+) -> Result<Option<NodeId>, LoadError> {
+    let node_mark = tree.node_count();
+    let diag_mark = diagnostics.len();
+    let body = body_of(text);
+    let mut events = fast::FastEvents::with_byte_offsets(body);
+    let result = Loader::new(text, Markers::Bytes, tree, file, limits, diagnostics)
+        .run(events.by_ref().map(Ok));
+    if result.is_ok() && events.finished() {
+        return result;
+    }
+    tree.truncate(node_mark);
+    diagnostics.truncate(diag_mark);
+    Loader::new(text, Markers::Chars, tree, file, limits, diagnostics)
+        .run(Parser::new_from_str(body))
+}
+
+/// The text without its byte order mark: what is parsed.
+fn body_of(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Loads `text` with the entries of `split` loaded by the helper thread meanwhile (or by this
+/// thread, if the helper has not started them when they are needed). Any error means the load
+/// starts over on one thread, whose errors are the ones reported.
+fn load_split(
+    text: &Arc<String>,
+    split: Split,
+    tree: &mut Tree,
+    file: FileId,
+    limits: &Limits,
+    diagnostics: &mut Vec<ParseDiagnostic>,
+) -> Result<Option<NodeId>, LoadError> {
+    let part = {
+        let text = Arc::clone(text);
+        let limits = limits.clone();
+        helper::fork(move || load_split_part(&text, split, file, &limits))
+    };
+    let mut events = fast::FastEvents::all_but(body_of(text), split);
+    let mut loader = Loader::new(text, Markers::Bytes, tree, file, limits, diagnostics);
+    loader.split = Some(PendingSplit {
+        at: split.to,
+        col: split.col,
+        part,
+    });
+    let root = loader.run(events.by_ref().map(Ok))?;
+    if !events.finished() {
+        return Err(unaligned());
+    }
+    Ok(root)
+}
+
+/// The entries of `split`, loaded apart: their nodes in a tree of their own.
+fn load_split_part(
+    text: &str,
+    split: Split,
+    file: FileId,
+    limits: &Limits,
+) -> Result<SplitPart, LoadError> {
+    let mut tree = Tree::new();
+    let mut diagnostics = Vec::new();
+    let events = fast::FastEvents::only(body_of(text), split);
+    let entries = Loader::new(
+        text,
+        Markers::Bytes,
+        &mut tree,
+        file,
+        limits,
+        &mut diagnostics,
+    )
+    .run_split(events.map(Ok))?;
+    Ok(SplitPart {
+        tree,
+        diagnostics,
+        entries,
+    })
+}
+
+/// The error that makes a split load start over on one thread; never reported.
+fn unaligned() -> LoadError {
+    LoadError::Syntax {
+        message: "the two parts of a split load do not line up".into(),
+        offset: 0,
+    }
+}
+
+/// A split's entries, being loaded by another thread, and where they go.
+struct PendingSplit {
+    /// The offset where the split ends: the first event at or after it comes after the entries.
+    at: usize,
+    /// Column of the entries' keys.
+    col: usize,
+    part: Forked<Result<SplitPart, LoadError>>,
+}
+
+/// A split's entries, loaded apart ([`Loader::run_split`]).
+struct SplitPart {
+    /// Their nodes, numbered from 0.
+    tree: Tree,
+    /// Diagnostics on maps inside the entries.
+    diagnostics: Vec<ParseDiagnostic>,
+    entries: OpenEntries,
+}
+
+/// The state of the mapping whose entries a split holds, when they end: what the whole load's
+/// [`MapFrame`] would have gained from them.
+struct OpenEntries {
+    entries: Entries,
+    spans: Vec<(u32, u32)>,
+    raw_keys: Vec<(u32, Box<str>)>,
+    diags: Vec<PendingDiagnostic>,
+    last_end: Option<u32>,
+    /// The loader's `last_end` after them.
+    events_end: usize,
+    /// Deepest nesting among them, their mapping counted as 1.
+    depth: usize,
 }
 
 /// What the index of the events' markers counts.
@@ -207,6 +346,10 @@ struct Loader<'a> {
     last_end: usize,
     /// Byte offset of the start of the second line (the reference's `lineMap[0]`).
     second_line: u32,
+    /// Deepest nesting so far.
+    deepest: usize,
+    /// Entries loaded elsewhere, until they are put in place ([`Loader::splice`]).
+    split: Option<PendingSplit>,
 }
 
 impl<'a> Loader<'a> {
@@ -247,6 +390,8 @@ impl<'a> Loader<'a> {
             alias_bytes: 0,
             last_end: 0,
             second_line,
+            deepest: 0,
+            split: None,
         }
     }
 
@@ -257,6 +402,11 @@ impl<'a> Loader<'a> {
     ) -> Result<Option<NodeId>, LoadError> {
         while let Some(next) = events.next() {
             let (event, span) = next.map_err(|e| self.scan_error(&e))?;
+            if let Some(split) = &self.split {
+                if self.byte(span.start.index()) >= split.at {
+                    self.splice()?;
+                }
+            }
             match event {
                 Event::DocumentEnd => {
                     // Only the first document is used; the reference reports that there are more
@@ -274,19 +424,117 @@ impl<'a> Loader<'a> {
                     break;
                 }
                 Event::StreamEnd => break,
-                Event::Scalar(value, style, anchor, tag) => {
-                    self.scalar(value, style, anchor, tag.is_some(), span)?
-                }
-                Event::SequenceStart(anchor, _) => self.start(false, anchor, span)?,
-                Event::MappingStart(anchor, _) => self.start(true, anchor, span)?,
-                Event::SequenceEnd | Event::MappingEnd => self.end(span)?,
-                Event::Alias(id) => self.alias(id, span)?,
-                Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
+                event => self.event(event, span)?,
             }
-            let end = self.byte(span.end.index());
-            self.last_end = self.last_end.max(end);
+        }
+        if self.split.is_some() {
+            return Err(unaligned());
         }
         Ok(self.root)
+    }
+
+    /// Loads the entries of a split ([`fast::FastEvents::only`]): everything up to the end of
+    /// their mapping, which stays open.
+    fn run_split(
+        mut self,
+        events: impl Iterator<Item = Result<(Event<'a>, Span), ScanError>>,
+    ) -> Result<OpenEntries, LoadError> {
+        for next in events {
+            let (event, span) = next.map_err(|e| self.scan_error(&e))?;
+            let ends_root = self.stack.len() == 1 && self.skip == 0;
+            if ends_root && matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+                let Some(Frame {
+                    kind: FrameKind::Map(m),
+                    flow: false,
+                    ..
+                }) = self.stack.pop()
+                else {
+                    return Err(unaligned());
+                };
+                if !m.merges.is_empty() || !matches!(m.key, KeySlot::Empty) {
+                    return Err(unaligned());
+                }
+                return Ok(OpenEntries {
+                    entries: self.open_entries.split_off(m.entries_from),
+                    spans: self.open_spans.split_off(m.spans_from),
+                    raw_keys: m.raw_keys,
+                    diags: m.diags,
+                    last_end: m.last_end,
+                    events_end: self.last_end,
+                    depth: self.deepest,
+                });
+            }
+            self.event(event, span)?;
+        }
+        Err(unaligned())
+    }
+
+    /// One event of a node (not of the stream or a document).
+    fn event(&mut self, event: Event<'a>, span: Span) -> Result<(), LoadError> {
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                self.scalar(value, style, anchor, tag.is_some(), span)?
+            }
+            Event::SequenceStart(anchor, _) => self.start(false, anchor, span)?,
+            Event::MappingStart(anchor, _) => self.start(true, anchor, span)?,
+            Event::SequenceEnd | Event::MappingEnd => self.end(span)?,
+            Event::Alias(id) => self.alias(id, span)?,
+            Event::StreamStart
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::StreamEnd
+            | Event::Nothing => {}
+        }
+        let end = self.byte(span.end.index());
+        self.last_end = self.last_end.max(end);
+        Ok(())
+    }
+
+    /// Puts the split's entries in place, at the end of the open mapping they belong to: the
+    /// loader is then where loading them here would have left it, down to the node ids.
+    fn splice(&mut self) -> Result<(), LoadError> {
+        let Some(split) = self.split.take() else {
+            return Ok(());
+        };
+        let depth = self.stack.len();
+        match self.stack.last() {
+            Some(Frame {
+                kind: FrameKind::Map(m),
+                flow: false,
+                indent,
+                ..
+            }) if *indent == split.col
+                && matches!(m.key, KeySlot::Empty)
+                && self.open_entries.len() > m.entries_from => {}
+            _ => return Err(unaligned()),
+        }
+        let SplitPart {
+            tree,
+            diagnostics,
+            entries: part,
+        } = split.part.join()?;
+        if depth + part.depth - 1 > self.limits.max_depth {
+            return Err(unaligned()); // loaded on one thread, for the error it reports
+        }
+        let shift = self.tree.append(tree);
+        self.open_entries
+            .extend(part.entries.into_iter().map(|(key, id)| (key, id + shift)));
+        self.open_spans.extend(part.spans);
+        self.diagnostics
+            .extend(diagnostics.into_iter().map(|mut d| {
+                if let Some((id, _)) = &mut d.object {
+                    *id += shift;
+                }
+                d
+            }));
+        self.last_end = self.last_end.max(part.events_end);
+        self.deepest = self.deepest.max(depth + part.depth - 1);
+        if let Some(m) = top_map(&mut self.stack) {
+            m.raw_keys.extend(part.raw_keys);
+            m.diags.extend(part.diags);
+            m.last_end = part.last_end.or(m.last_end);
+        }
+        Ok(())
     }
 
     fn scan_error(&self, e: &ScanError) -> LoadError {
@@ -556,6 +804,7 @@ impl<'a> Loader<'a> {
             indent,
             kind,
         });
+        self.deepest = self.deepest.max(self.stack.len());
         Ok(())
     }
 

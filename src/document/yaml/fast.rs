@@ -21,6 +21,8 @@ use std::collections::VecDeque;
 
 use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
+use super::split::Split;
+
 /// Why the fast producer gave up, and near which byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsupported {
@@ -138,6 +140,18 @@ pub struct FastEvents<'a> {
     ascii: bool,
     /// Markers carry byte offsets and no line or column ([`FastEvents::with_byte_offsets`]).
     byte_offsets: bool,
+    /// What part of a [`Split`] this producer reads, if any.
+    part: Option<Part>,
+}
+
+/// A producer's part of a [`Split`] load.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// Everything but the split's lines: at the split's first line, reading goes on at its end.
+    /// `None` once passed.
+    AllBut(Option<Split>),
+    /// The split's lines alone, as a document whose root is the mapping they are entries of.
+    Only(Split),
 }
 
 impl<'a> FastEvents<'a> {
@@ -173,7 +187,28 @@ impl<'a> FastEvents<'a> {
             m_line_extra: 0,
             ascii: true,
             byte_offsets: true,
+            part: None,
         }
+    }
+
+    /// [`FastEvents::with_byte_offsets`] for all of `text` but the lines of `split`: exactly
+    /// the events of the whole text, less those of the split's entries. The producer gives up
+    /// unless the split's first line is an entry of an open mapping.
+    pub fn all_but(text: &'a str, split: Split) -> Self {
+        let mut events = Self::with_byte_offsets(text);
+        events.part = Some(Part::AllBut(Some(split)));
+        events
+    }
+
+    /// [`FastEvents::with_byte_offsets`] for the lines of `split` alone: the stream and
+    /// document events, a mapping start, then exactly the events the whole text has for the
+    /// split's entries, then the block ends that the line after them (or the end of the text)
+    /// brings. The producer gives up where that is not so (a scalar that runs on past the
+    /// split, say).
+    pub fn only(text: &'a str, split: Split) -> Self {
+        let mut events = Self::with_byte_offsets(text);
+        events.part = Some(Part::Only(split));
+        events
     }
 
     /// Why the producer gave up, once it has.
@@ -353,6 +388,9 @@ impl<'a> FastEvents<'a> {
     }
 
     fn start(&mut self) -> Step<()> {
+        if let Some(Part::Only(split)) = self.part {
+            return self.start_split(split);
+        }
         prescan(self.b)?;
         self.push(Kind::StreamStart, 0, 0);
         let Some((mut p, mut ind)) = self.next_content(0) else {
@@ -386,23 +424,63 @@ impl<'a> FastEvents<'a> {
         self.open_block(p, ind)
     }
 
+    /// The start of [`FastEvents::only`]: the split's first line is the first entry of a root
+    /// mapping at its indentation.
+    fn start_split(&mut self, split: Split) -> Step<()> {
+        let Some(lines) = self.b.get(split.from..split.to) else {
+            return give_up("the split is outside the text", split.from);
+        };
+        prescan(lines)?;
+        self.push(Kind::StreamStart, split.from, split.from);
+        let p = split.from + split.col;
+        if self.next_content(split.from) != Some((p, split.col)) || self.key_at(p)?.is_none() {
+            return give_up("the split does not start with a mapping entry", p);
+        }
+        self.push(Kind::DocumentStart(false), p, p);
+        self.state = State::Body;
+        self.pos = split.from;
+        self.open_block(p, split.col)
+    }
+
     /// The next line with content: close the blocks it ends, then read its entry.
     fn body(&mut self) -> Step<()> {
-        let Some((p, ind)) = self.next_content(self.pos) else {
+        let Some((mut p, mut ind)) = self.next_content(self.pos) else {
             return self.finish();
         };
+        match self.part {
+            Some(Part::AllBut(Some(split))) if p >= split.from => {
+                // The split's entries are read elsewhere: close what its first line closes
+                // (the mapping they belong to stays open), then go on after them.
+                if p != split.from + split.col {
+                    return give_up("the split's first line is part of a value", p);
+                }
+                self.close_blocks(p, ind);
+                if !matches!(self.stack.last(), Some(top) if top.map && top.col == ind) {
+                    return give_up("the split's first line is not a mapping entry", p);
+                }
+                self.part = Some(Part::AllBut(None));
+                match self.next_content(split.to) {
+                    Some(next) => (p, ind) = next,
+                    None => return self.finish(),
+                }
+            }
+            Some(Part::Only(split)) if p >= split.to => {
+                // The line after the split closes the split's blocks, as in the whole text.
+                if self.line_start(p) != split.to || ind >= split.col {
+                    return give_up("a value runs on past the split", p);
+                }
+                self.close_blocks(p, ind);
+                self.push(Kind::DocumentEnd, p, p);
+                self.push(Kind::StreamEnd, p, p);
+                self.state = State::Done;
+                return Ok(());
+            }
+            _ => {}
+        }
         if ind == 0 && self.is_document_marker(p) {
             return give_up("document marker", p);
         }
-        while let Some(top) = self.stack.last().copied() {
-            let ends = top.col > ind || (top.indentless && top.col == ind && !self.is_dash(p));
-            if !ends {
-                break;
-            }
-            // Block end tokens sit at the next token.
-            self.stack.pop();
-            self.push(top.end(), p, p);
-        }
+        self.close_blocks(p, ind);
         let Some(top) = self.stack.last().copied() else {
             return give_up("content after the root node", p);
         };
@@ -415,6 +493,19 @@ impl<'a> FastEvents<'a> {
             self.seq_entry(p, top.col)
         } else {
             give_up("sequence without '-'", p)
+        }
+    }
+
+    /// Closes the blocks that a line with content at `p`, indented to `ind`, ends.
+    fn close_blocks(&mut self, p: usize, ind: usize) {
+        while let Some(top) = self.stack.last().copied() {
+            let ends = top.col > ind || (top.indentless && top.col == ind && !self.is_dash(p));
+            if !ends {
+                break;
+            }
+            // Block end tokens sit at the next token.
+            self.stack.pop();
+            self.push(top.end(), p, p);
         }
     }
 

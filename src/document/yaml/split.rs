@@ -1,0 +1,256 @@
+//! Where to cut a YAML document in two, so that two threads can load it.
+//!
+//! A [`Split`] is a run of entries of one block mapping, from a line to the end of that mapping:
+//! the helper thread loads those entries ([`super::fast::FastEvents::only`]) while the lint's
+//! own thread loads everything else ([`super::fast::FastEvents::all_but`]), and the loader puts
+//! them where they belong. The plan is a guess from indentation alone; the producers check it
+//! as they read, and anything that does not line up makes the load start over on one thread.
+
+/// Documents smaller than this load on one thread: a helper's start is worth ~0.3 ms of load
+/// at best.
+pub const MIN_BYTES: usize = 32 * 1024;
+
+/// Cuts deeper than this are not looked for (OpenAPI documents split well at 2 to 6), and
+/// lines indented deeper are passed over without counting their indentation.
+const MAX_COL: usize = 8;
+
+/// Lines `from..to` of the text (byte offsets of line starts, `to` possibly the text's end):
+/// entries of one block mapping whose keys are at column `col`, the first of them not the
+/// mapping's first entry, and `to` the first line after them indented less.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub from: usize,
+    pub to: usize,
+    pub col: usize,
+}
+
+/// The split that loads soonest, if one gives the helper at least an eighth of the text.
+///
+/// This thread loads the text before the split while the helper loads the split, and the
+/// text after it only once the split's entries are in place (they come first in the tree):
+/// a split costs the longer of the first two, then the third, which is least when the split
+/// runs to (near) the end and starts half way.
+pub fn plan(text: &str) -> Option<Split> {
+    let len = text.len();
+    if len < MIN_BYTES {
+        return None;
+    }
+    let mut best: Option<(usize, Split)> = None;
+    for_each_split(text, |s| {
+        if s.to - s.from < len / 8 {
+            return;
+        }
+        let cost = s.from.max(s.to - s.from) + (len - s.to);
+        if cost <= len - len / 8 && best.is_none_or(|(c, b)| (cost, s.col) < (c, b.col)) {
+            best = Some((cost, s));
+        }
+    });
+    best.map(|(_, s)| s)
+}
+
+/// Every split the indentation suggests, in the order of the text.
+fn candidates(text: &str) -> Vec<Split> {
+    let mut all = Vec::new();
+    for_each_split(text, |s| all.push(s));
+    all.reverse();
+    all
+}
+
+/// The start of a line indented deeper than [`MAX_COL`].
+const DEEP: &[u8; MAX_COL + 1] = &[b' '; MAX_COL + 1];
+
+/// Calls `f` with every split the indentation suggests, from the end of the text back: every
+/// line with content whose first character may start a key, indented 1 to [`MAX_COL`], after
+/// a line no less indented (so not the first entry of its mapping), up to the next line
+/// indented less. One pass over the lines (the plan's cost is ~2 % of the load's).
+fn for_each_split(text: &str, mut f: impl FnMut(Split)) {
+    let b = text.as_bytes();
+    // Lines with content (not blank, not a comment): start and indentation.
+    let mut lines: Vec<(usize, usize)> = Vec::with_capacity(b.len() / 32);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', b).chain([b.len()]) {
+        let line = &b[start..end];
+        let indent = match line.get(..=MAX_COL) {
+            Some(lead) if lead == DEEP => MAX_COL + 1,
+            _ => line.iter().position(|&c| c != b' ').unwrap_or(line.len()),
+        };
+        if !matches!(line.get(indent), None | Some(b'\r' | b'#')) {
+            lines.push((start, indent));
+        }
+        start = end + 1;
+    }
+    // From the back, with a stack of the lines indented less and less: each line's next line
+    // indented less is the end of the mapping it is an entry of.
+    let mut shallower: Vec<usize> = Vec::new();
+    for i in (0..lines.len()).rev() {
+        let (from, col) = lines[i];
+        while shallower.last().is_some_and(|&j| lines[j].1 >= col) {
+            shallower.pop();
+        }
+        if i > 0
+            && (1..=MAX_COL).contains(&col)
+            && lines[i - 1].1 >= col
+            && may_start_key(b[from + col])
+        {
+            let to = shallower.last().map_or(b.len(), |&j| lines[j].0);
+            f(Split { from, to, col });
+        }
+        shallower.push(i);
+    }
+}
+
+/// Whether a line starting with `c` may be a mapping entry (the producers make sure it is).
+fn may_start_key(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/' | b'$' | b'"' | b'\'')
+}
+
+/// How a split load of a text compares with loading it whole ([`check_split_loads`]).
+#[derive(Debug, Default)]
+pub struct SplitCheck {
+    /// Splits tried.
+    pub tried: usize,
+    /// Of those, the ones whose two parts lined up (the others fell back to one thread).
+    pub lined_up: usize,
+    /// Whether [`plan`]'s choice was among them and lined up.
+    pub planned_lined_up: bool,
+}
+
+/// Loads `text` split at [`plan`]'s choice and at up to `samples` other candidates spread over
+/// the text, and compares every split load that lines up with the load of the whole text on
+/// one thread: every node (value, parent, place, range) and every diagnostic must be the same.
+/// `Err` describes the first difference. For tests and fuzzing.
+pub fn check_split_loads(text: &str, samples: usize) -> Result<SplitCheck, String> {
+    use std::sync::Arc;
+
+    use super::super::limits::Limits;
+    use super::super::tree::{SourceFile, Syntax, Tree};
+
+    type Loaded = Result<(Vec<String>, Vec<super::ParseDiagnostic>), String>;
+    let load = |split: Option<Split>| -> Option<Loaded> {
+        let mut tree = Tree::new();
+        let file = tree.add_file(SourceFile::new("t".into(), String::new(), Syntax::Yaml));
+        let text = Arc::new(text.to_string());
+        let mut diagnostics = Vec::new();
+        let limits = Limits::default();
+        let result = match split {
+            Some(split) => {
+                super::load_split(&text, split, &mut tree, file, &limits, &mut diagnostics).ok()?
+            }
+            None => match super::load_whole(&text, &mut tree, file, &limits, &mut diagnostics) {
+                Ok(root) => root,
+                Err(e) => return Some(Err(e.to_string())),
+            },
+        };
+        diagnostics.sort_by_key(|d| d.start);
+        let nodes = (0..tree.node_count() as u32)
+            .map(|id| format!("{:?}", tree.node(id)))
+            .chain([format!("root {result:?}")])
+            .collect();
+        Some(Ok((nodes, diagnostics)))
+    };
+    let whole = load(None).expect("a whole load always gives a result");
+    // Splits are offsets into the text without its byte order mark, as the loader plans them.
+    let body = super::body_of(text);
+    let all = candidates(body);
+    let step = (all.len() / samples.max(1)).max(1);
+    let planned = plan(body);
+    let mut check = SplitCheck::default();
+    for split in all.iter().step_by(step).copied().chain(planned) {
+        check.tried += 1;
+        let Some(loaded) = load(Some(split)) else {
+            continue;
+        };
+        check.lined_up += 1;
+        check.planned_lined_up |= Some(split) == planned;
+        let (Ok((nodes, diags)), Ok((whole_nodes, whole_diags))) = (&loaded, &whole) else {
+            return Err(format!(
+                "{split:?}: a split load succeeded where the whole failed"
+            ));
+        };
+        if nodes.len() != whole_nodes.len() {
+            return Err(format!(
+                "{split:?}: {} nodes, {} in the whole",
+                nodes.len(),
+                whole_nodes.len()
+            ));
+        }
+        if let Some((a, b)) = nodes.iter().zip(whole_nodes).find(|(a, b)| a != b) {
+            return Err(format!("{split:?}: node {a} is {b} in the whole"));
+        }
+        if diags != whole_diags {
+            return Err(format!(
+                "{split:?}: diagnostics {diags:?}, {whole_diags:?} in the whole"
+            ));
+        }
+    }
+    Ok(check)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fast;
+    use super::*;
+
+    /// `entries` entries of `size` bytes each under `key`, at column 2.
+    fn section(key: &str, entries: usize, size: usize) -> String {
+        let mut s = format!("{key}:\n");
+        for i in 0..entries {
+            s.push_str(&format!("  e{i}:\n    v: {}\n", "x".repeat(size)));
+        }
+        s
+    }
+
+    #[test]
+    fn cuts_half_way_through_the_mapping_that_ends_nearest_the_end() {
+        let text = format!("a: 1\n{}b: 2\n", section("paths", 100, 1000));
+        let split = plan(&text).expect("a split");
+        assert_eq!(split.col, 2);
+        assert!(text[split.from..].starts_with("  e"));
+        assert!(text[split.to..].starts_with("b: 2"));
+        assert!(split.from.abs_diff(text.len() / 2) < 1100, "{split:?}");
+        // Two sections: the cut goes into the later one, the text after which is shorter.
+        let text = format!("{}{}", section("paths", 100, 1000), section("c", 100, 1000));
+        let split = plan(&text).expect("a split");
+        assert_eq!(split.to, text.len());
+        assert!(split.from.abs_diff(text.len() / 2) < 1100, "{split:?}");
+    }
+
+    #[test]
+    fn runs_to_the_end_of_the_text_when_the_mapping_does() {
+        let text = format!("a: 1\n{}", section("components", 100, 1000));
+        let split = plan(&text).expect("a split");
+        assert_eq!(split.to, text.len());
+    }
+
+    #[test]
+    fn split_loads_of_a_text_with_a_byte_order_mark_equal_its_whole_load() {
+        // The splits are offsets into the text without the mark (fuzzing found them used on
+        // the text with it).
+        let text = format!("\u{feff}{}", section("paths", 20, 10));
+        let check = check_split_loads(&text, usize::MAX).expect("same loads");
+        assert!(check.lined_up > 10, "{check:?}");
+        // And a split that is not one of the text's does not line up: no panic, no result.
+        let split = Split {
+            from: text.len() - 2,
+            to: text.len() + 10,
+            col: 2,
+        };
+        assert!(fast::FastEvents::only(&text, split).next().is_none());
+    }
+
+    #[test]
+    fn no_split_for_small_documents_or_lopsided_ones() {
+        assert_eq!(plan(&section("paths", 10, 100)), None);
+        // One huge entry: any cut leaves one part nearly empty.
+        let text = format!("paths:\n  big:\n{}  small: 1\n", "    - x\n".repeat(10_000));
+        assert_eq!(plan(&text), None);
+    }
+
+    #[test]
+    fn never_cuts_at_a_first_entry_a_sequence_item_or_a_comment() {
+        let text = format!("list:\n{}", "  - a: 1\n    b: 2\n  # c: 3\n".repeat(4000));
+        // Every `b` is the first entry after a `- a`, and every other line a comment or an
+        // item: nothing to cut at.
+        assert_eq!(plan(&text), None);
+    }
+}
