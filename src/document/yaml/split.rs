@@ -52,50 +52,76 @@ pub fn plan(text: &str) -> Option<Split> {
 fn candidates(text: &str) -> Vec<Split> {
     let mut all = Vec::new();
     for_each_split(text, |s| all.push(s));
-    all.reverse();
+    all.sort_by_key(|s| s.from);
     all
 }
 
 /// The start of a line indented deeper than [`MAX_COL`].
 const DEEP: &[u8; MAX_COL + 1] = &[b' '; MAX_COL + 1];
 
-/// Calls `f` with every split the indentation suggests, from the end of the text back: every
-/// line with content whose first character may start a key, indented 1 to [`MAX_COL`], after
-/// a line no less indented (so not the first entry of its mapping), up to the next line
-/// indented less. One pass over the lines (the plan's cost is ~2 % of the load's).
+/// Calls `f` with every split the indentation suggests, each mapping's as it ends: every line
+/// with content whose first character may start a key, indented 1 to [`MAX_COL`], that is not
+/// the first line at its indentation since a line indented less (so not the first entry of its
+/// mapping), up to the next line indented less. One pass over the lines, which does nothing
+/// more for a line indented deeper than [`MAX_COL`] than find its end (0.15 ms on a 0.5 MB
+/// document; finding the line breaks 32 bytes at a time as a bit mask was no faster).
 fn for_each_split(text: &str, mut f: impl FnMut(Split)) {
     let b = text.as_bytes();
-    // Lines with content (not blank, not a comment): start and indentation.
-    let mut lines: Vec<(usize, usize)> = Vec::with_capacity(b.len() / 32);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', b).chain([b.len()]) {
-        let line = &b[start..end];
-        let indent = match line.get(..=MAX_COL) {
-            Some(lead) if lead == DEEP => MAX_COL + 1,
-            _ => line.iter().position(|&c| c != b' ').unwrap_or(line.len()),
-        };
-        if !matches!(line.get(indent), None | Some(b'\r' | b'#')) {
-            lines.push((start, indent));
+    // The indentations open at the line being read, shallowest first, each with where its
+    // candidates start in `froms`.
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut froms: Vec<usize> = Vec::new();
+    let mut close_deeper = |open: &mut Vec<(usize, usize)>, froms: &mut Vec<usize>, indent, to| {
+        while let Some(&(col, first)) = open.last() {
+            if col <= indent {
+                break;
+            }
+            open.pop();
+            for &from in &froms[first..] {
+                f(Split { from, to, col });
+            }
+            froms.truncate(first);
         }
+    };
+    for_each_line(b, |start, line| {
+        if line.get(..=MAX_COL) == Some(DEEP) {
+            return;
+        }
+        let indent = line.iter().position(|&c| c != b' ').unwrap_or(line.len());
+        if matches!(line.get(indent), None | Some(b'\r' | b'#')) {
+            return; // blank or a comment
+        }
+        close_deeper(&mut open, &mut froms, indent, start);
+        match open.last() {
+            Some(&(col, _)) if col == indent => {
+                if indent > 0 && may_start_key(line[indent]) {
+                    froms.push(start);
+                }
+            }
+            _ => open.push((indent, froms.len())),
+        }
+    });
+    close_deeper(&mut open, &mut froms, 0, b.len());
+    for &(col, first) in open.iter().rev() {
+        for &from in &froms[first..] {
+            f(Split {
+                from,
+                to: b.len(),
+                col,
+            });
+        }
+    }
+}
+
+/// Calls `f` with the start and bytes (without the `\n`) of every line of `b`.
+fn for_each_line(b: &[u8], mut f: impl FnMut(usize, &[u8])) {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', b) {
+        f(start, &b[start..end]);
         start = end + 1;
     }
-    // From the back, with a stack of the lines indented less and less: each line's next line
-    // indented less is the end of the mapping it is an entry of.
-    let mut shallower: Vec<usize> = Vec::new();
-    for i in (0..lines.len()).rev() {
-        let (from, col) = lines[i];
-        while shallower.last().is_some_and(|&j| lines[j].1 >= col) {
-            shallower.pop();
-        }
-        if i > 0
-            && (1..=MAX_COL).contains(&col)
-            && lines[i - 1].1 >= col
-            && may_start_key(b[from + col])
-        {
-            let to = shallower.last().map_or(b.len(), |&j| lines[j].0);
-            f(Split { from, to, col });
-        }
-        shallower.push(i);
+    if start < b.len() {
+        f(start, &b[start..]);
     }
 }
 
