@@ -38,7 +38,7 @@ pub mod fast;
 pub mod split;
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -74,8 +74,8 @@ pub fn parse(
     let body = body_of(&text);
     let split_load = (helper::cores() > 1)
         .then(|| split::plan(body))
-        .flatten()
-        .and_then(|split| load_split(&text, split, tree, file, limits, diagnostics).ok());
+        .filter(|splits| !splits.is_empty())
+        .and_then(|splits| load_split(&text, &splits, tree, file, limits, diagnostics).ok());
     let result = match split_load {
         Some(root) => Ok(root),
         None => {
@@ -124,29 +124,32 @@ fn body_of(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// Loads `text` with the entries of `split` loaded by the helper thread meanwhile (or by this
-/// thread, if the helper has not started them when they are needed). Any error means the load
-/// starts over on one thread, whose errors are the ones reported.
+/// Loads `text` with the entries of each of `splits` loaded by the helper thread meanwhile, in
+/// turn (or by this thread, if the helper has not started them when they are needed). Any
+/// error means the load starts over on one thread, whose errors are the ones reported.
 fn load_split(
     text: &Arc<String>,
-    split: Split,
+    splits: &[Split],
     tree: &mut Tree,
     file: FileId,
     limits: &Limits,
     diagnostics: &mut Vec<ParseDiagnostic>,
 ) -> Result<Option<NodeId>, LoadError> {
-    let part = {
-        let text = Arc::clone(text);
-        let limits = limits.clone();
-        helper::fork(move || load_split_part(&text, split, file, &limits))
-    };
-    let mut events = fast::FastEvents::all_but(body_of(text), split);
+    let pending = splits
+        .iter()
+        .map(|&split| {
+            let text = Arc::clone(text);
+            let limits = limits.clone();
+            PendingSplit {
+                at: split.to,
+                col: split.col,
+                part: helper::fork(move || load_split_part(&text, split, file, &limits)),
+            }
+        })
+        .collect();
+    let mut events = fast::FastEvents::all_but(body_of(text), splits);
     let mut loader = Loader::new(text, Markers::Bytes, tree, file, limits, diagnostics);
-    loader.split = Some(PendingSplit {
-        at: split.to,
-        col: split.col,
-        part,
-    });
+    loader.split = pending;
     let root = loader.run(events.by_ref().map(Ok))?;
     if !events.finished() {
         return Err(unaligned());
@@ -348,8 +351,9 @@ struct Loader<'a> {
     second_line: u32,
     /// Deepest nesting so far.
     deepest: usize,
-    /// Entries loaded elsewhere, until they are put in place ([`Loader::splice`]).
-    split: Option<PendingSplit>,
+    /// Entries loaded elsewhere, until they are put in place ([`Loader::splice`]), in the
+    /// order of the text.
+    split: VecDeque<PendingSplit>,
 }
 
 impl<'a> Loader<'a> {
@@ -391,7 +395,7 @@ impl<'a> Loader<'a> {
             last_end: 0,
             second_line,
             deepest: 0,
-            split: None,
+            split: VecDeque::new(),
         }
     }
 
@@ -402,8 +406,9 @@ impl<'a> Loader<'a> {
     ) -> Result<Option<NodeId>, LoadError> {
         while let Some(next) = events.next() {
             let (event, span) = next.map_err(|e| self.scan_error(&e))?;
-            if let Some(split) = &self.split {
-                if self.byte(span.start.index()) >= split.at {
+            if !self.split.is_empty() {
+                let start = self.byte(span.start.index());
+                while self.split.front().is_some_and(|split| start >= split.at) {
                     self.splice()?;
                 }
             }
@@ -427,7 +432,7 @@ impl<'a> Loader<'a> {
                 event => self.event(event, span)?,
             }
         }
-        if self.split.is_some() {
+        if !self.split.is_empty() {
             return Err(unaligned());
         }
         Ok(self.root)
@@ -493,7 +498,7 @@ impl<'a> Loader<'a> {
     /// Puts the split's entries in place, at the end of the open mapping they belong to: the
     /// loader is then where loading them here would have left it, down to the node ids.
     fn splice(&mut self) -> Result<(), LoadError> {
-        let Some(split) = self.split.take() else {
+        let Some(split) = self.split.pop_front() else {
             return Ok(());
         };
         let depth = self.stack.len();

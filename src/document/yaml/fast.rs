@@ -140,17 +140,18 @@ pub struct FastEvents<'a> {
     ascii: bool,
     /// Markers carry byte offsets and no line or column ([`FastEvents::with_byte_offsets`]).
     byte_offsets: bool,
-    /// What part of a [`Split`] this producer reads, if any.
+    /// What part of a split load this producer reads, if any.
     part: Option<Part>,
+    /// With [`Part::AllBut`]: the splits not yet passed, the next one last.
+    holes: Vec<Split>,
 }
 
-/// A producer's part of a [`Split`] load.
+/// A producer's part of a split load.
 #[derive(Debug, Clone, Copy)]
 enum Part {
-    /// Everything but the split's lines: at the split's first line, reading goes on at its end.
-    /// `None` once passed.
-    AllBut(Option<Split>),
-    /// The split's lines alone, as a document whose root is the mapping they are entries of.
+    /// Everything but the splits' lines: at a split's first line, reading goes on at its end.
+    AllBut,
+    /// A split's lines alone, as a document whose root is the mapping they are entries of.
     Only(Split),
 }
 
@@ -188,15 +189,18 @@ impl<'a> FastEvents<'a> {
             ascii: true,
             byte_offsets: true,
             part: None,
+            holes: Vec::new(),
         }
     }
 
-    /// [`FastEvents::with_byte_offsets`] for all of `text` but the lines of `split`: exactly
-    /// the events of the whole text, less those of the split's entries. The producer gives up
-    /// unless the split's first line is an entry of an open mapping.
-    pub fn all_but(text: &'a str, split: Split) -> Self {
+    /// [`FastEvents::with_byte_offsets`] for all of `text` but the lines of `splits` (in the
+    /// order of the text, none inside another): exactly the events of the whole text, less
+    /// those of the splits' entries. The producer gives up unless each split's first line is an
+    /// entry of an open mapping.
+    pub fn all_but(text: &'a str, splits: &[Split]) -> Self {
         let mut events = Self::with_byte_offsets(text);
-        events.part = Some(Part::AllBut(Some(split)));
+        events.part = Some(Part::AllBut);
+        events.holes = splits.iter().rev().copied().collect();
         events
     }
 
@@ -447,23 +451,23 @@ impl<'a> FastEvents<'a> {
         let Some((mut p, mut ind)) = self.next_content(self.pos) else {
             return self.finish();
         };
-        match self.part {
-            Some(Part::AllBut(Some(split))) if p >= split.from => {
-                // The split's entries are read elsewhere: close what its first line closes
-                // (the mapping they belong to stays open), then go on after them.
-                if p != split.from + split.col {
-                    return give_up("the split's first line is part of a value", p);
-                }
-                self.close_blocks(p, ind);
-                if !matches!(self.stack.last(), Some(top) if top.map && top.col == ind) {
-                    return give_up("the split's first line is not a mapping entry", p);
-                }
-                self.part = Some(Part::AllBut(None));
-                match self.next_content(split.to) {
-                    Some(next) => (p, ind) = next,
-                    None => return self.finish(),
-                }
+        while let Some(&split) = self.holes.last().filter(|split| p >= split.from) {
+            // The split's entries are read elsewhere: close what its first line closes (the
+            // mapping they belong to stays open), then go on after them.
+            if p != split.from + split.col {
+                return give_up("the split's first line is part of a value", p);
             }
+            self.close_blocks(p, ind);
+            if !matches!(self.stack.last(), Some(top) if top.map && top.col == ind) {
+                return give_up("the split's first line is not a mapping entry", p);
+            }
+            self.holes.pop();
+            match self.next_content(split.to) {
+                Some(next) => (p, ind) = next,
+                None => return self.finish(),
+            }
+        }
+        match self.part {
             Some(Part::Only(split)) if p >= split.to => {
                 // The line after the split closes the split's blocks, as in the whole text.
                 if self.line_start(p) != split.to || ind >= split.col {

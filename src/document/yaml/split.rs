@@ -24,28 +24,65 @@ pub struct Split {
     pub col: usize,
 }
 
-/// The split that loads soonest, if one gives the helper at least an eighth of the text.
+/// The splits that load soonest: none, one, or two one after the other (the helper loads them
+/// in turn). Each must give the helper at least a sixteenth of the text, and together they
+/// must save at least an eighth of the time to load it on one thread.
 ///
-/// This thread loads the text before the split while the helper loads the split, and the
-/// text after it only once the split's entries are in place (they come first in the tree):
-/// a split costs the longer of the first two, then the third, which is least when the split
-/// runs to (near) the end and starts half way.
-pub fn plan(text: &str) -> Option<Split> {
+/// This thread loads the text up to a split while the helper loads the split, and goes on after
+/// the split only once its entries are in place (they come first in the tree). The time of a
+/// plan is modelled in bytes loaded ([`cost`]); the best single split starts about half way into
+/// the mapping that ends nearest the end of the text, and a second one helps where that mapping
+/// ends well before it (VNG zaken: `paths` end at 70 %, `components` follow).
+pub fn plan(text: &str) -> Vec<Split> {
     let len = text.len();
     if len < MIN_BYTES {
-        return None;
+        return Vec::new();
     }
-    let mut best: Option<(usize, Split)> = None;
-    for_each_split(text, |s| {
-        if s.to - s.from < len / 8 {
-            return;
+    let all: Vec<Split> = candidates(text)
+        .into_iter()
+        .filter(|s| s.to - s.from >= len / 16)
+        .collect();
+    // Pairs from a sample: the first candidate at or after every 64th of the text.
+    let mut sample = Vec::new();
+    for s in &all {
+        if sample
+            .last()
+            .is_none_or(|last: &Split| s.from >= last.from + len / 64)
+        {
+            sample.push(*s);
         }
-        let cost = s.from.max(s.to - s.from) + (len - s.to);
-        if cost <= len - len / 8 && best.is_none_or(|(c, b)| (cost, s.col) < (c, b.col)) {
-            best = Some((cost, s));
-        }
-    });
-    best.map(|(_, s)| s)
+    }
+    let mut pairs = Vec::new();
+    for (i, &a) in sample.iter().enumerate() {
+        pairs.extend(
+            sample[i + 1..]
+                .iter()
+                .filter(|b| b.from >= a.to)
+                .map(|&b| [a, b]),
+        );
+    }
+    let singles = all.iter().map(std::slice::from_ref);
+    singles
+        .chain(pairs.iter().map(|pair| &pair[..]))
+        .map(|splits| ((cost(len, splits), splits.len(), splits[0].col), splits))
+        .filter(|((cost, ..), _)| *cost <= len - len / 8)
+        // The cheapest, then the one with fewer splits, then the shallower.
+        .min_by_key(|(key, _)| *key)
+        .map_or_else(Vec::new, |(_, splits)| splits.to_vec())
+}
+
+/// When a load of `len` bytes split at `splits` would end, in bytes loaded: this thread loads
+/// up to each split, waits for the helper's part if it is not done, and goes on after it; the
+/// helper loads the parts one after the other.
+fn cost(len: usize, splits: &[Split]) -> usize {
+    let (mut here, mut helper, mut at) = (0, 0, 0);
+    for s in splits {
+        here += s.from - at;
+        helper += s.to - s.from;
+        here = here.max(helper);
+        at = s.to;
+    }
+    here + (len - at)
 }
 
 /// Every split the indentation suggests, in the order of the text.
@@ -133,16 +170,16 @@ fn may_start_key(c: u8) -> bool {
 /// How a split load of a text compares with loading it whole ([`check_split_loads`]).
 #[derive(Debug, Default)]
 pub struct SplitCheck {
-    /// Splits tried.
+    /// Plans tried (one split or two).
     pub tried: usize,
-    /// Of those, the ones whose two parts lined up (the others fell back to one thread).
+    /// Of those, the ones whose parts lined up (the others fell back to one thread).
     pub lined_up: usize,
     /// Whether [`plan`]'s choice was among them and lined up.
     pub planned_lined_up: bool,
 }
 
-/// Loads `text` split at [`plan`]'s choice and at up to `samples` other candidates spread over
-/// the text, and compares every split load that lines up with the load of the whole text on
+/// Loads `text` split at [`plan`]'s choice, at up to `samples` other candidates spread over the
+/// text, and at pairs of those, and compares every split load that lines up with the load of the whole text on
 /// one thread: every node (value, parent, place, range) and every diagnostic must be the same.
 /// `Err` describes the first difference. For tests and fuzzing.
 pub fn check_split_loads(text: &str, samples: usize) -> Result<SplitCheck, String> {
@@ -152,15 +189,15 @@ pub fn check_split_loads(text: &str, samples: usize) -> Result<SplitCheck, Strin
     use super::super::tree::{SourceFile, Syntax, Tree};
 
     type Loaded = Result<(Vec<String>, Vec<super::ParseDiagnostic>), String>;
-    let load = |split: Option<Split>| -> Option<Loaded> {
+    let load = |splits: Option<&[Split]>| -> Option<Loaded> {
         let mut tree = Tree::new();
         let file = tree.add_file(SourceFile::new("t".into(), String::new(), Syntax::Yaml));
         let text = Arc::new(text.to_string());
         let mut diagnostics = Vec::new();
         let limits = Limits::default();
-        let result = match split {
-            Some(split) => {
-                super::load_split(&text, split, &mut tree, file, &limits, &mut diagnostics).ok()?
+        let result = match splits {
+            Some(splits) => {
+                super::load_split(&text, splits, &mut tree, file, &limits, &mut diagnostics).ok()?
             }
             None => match super::load_whole(&text, &mut tree, file, &limits, &mut diagnostics) {
                 Ok(root) => root,
@@ -180,14 +217,26 @@ pub fn check_split_loads(text: &str, samples: usize) -> Result<SplitCheck, Strin
     let all = candidates(body);
     let step = (all.len() / samples.max(1)).max(1);
     let planned = plan(body);
+    let sampled: Vec<Split> = all.iter().step_by(step).copied().collect();
+    // Each sampled split alone, and with the next sampled one after it.
+    let mut plans: Vec<Vec<Split>> = Vec::new();
+    for (i, &a) in sampled.iter().enumerate() {
+        plans.push(vec![a]);
+        if let Some(&b) = sampled[i + 1..].iter().find(|b| b.from >= a.to) {
+            plans.push(vec![a, b]);
+        }
+    }
+    if !planned.is_empty() {
+        plans.push(planned.clone());
+    }
     let mut check = SplitCheck::default();
-    for split in all.iter().step_by(step).copied().chain(planned) {
+    for split in plans {
         check.tried += 1;
-        let Some(loaded) = load(Some(split)) else {
+        let Some(loaded) = load(Some(&split)) else {
             continue;
         };
         check.lined_up += 1;
-        check.planned_lined_up |= Some(split) == planned;
+        check.planned_lined_up |= split == planned;
         let (Ok((nodes, diags)), Ok((whole_nodes, whole_diags))) = (&loaded, &whole) else {
             return Err(format!(
                 "{split:?}: a split load succeeded where the whole failed"
@@ -229,22 +278,48 @@ mod tests {
     #[test]
     fn cuts_half_way_through_the_mapping_that_ends_nearest_the_end() {
         let text = format!("a: 1\n{}b: 2\n", section("paths", 100, 1000));
-        let split = plan(&text).expect("a split");
+        let [split] = plan(&text)[..] else {
+            panic!("one split")
+        };
         assert_eq!(split.col, 2);
         assert!(text[split.from..].starts_with("  e"));
         assert!(text[split.to..].starts_with("b: 2"));
         assert!(split.from.abs_diff(text.len() / 2) < 1100, "{split:?}");
-        // Two sections: the cut goes into the later one, the text after which is shorter.
-        let text = format!("{}{}", section("paths", 100, 1000), section("c", 100, 1000));
-        let split = plan(&text).expect("a split");
-        assert_eq!(split.to, text.len());
-        assert!(split.from.abs_diff(text.len() / 2) < 1100, "{split:?}");
+    }
+
+    #[test]
+    fn cuts_twice_where_the_mapping_ends_well_before_the_text() {
+        // `paths` ends at 60 %: a single split leaves 60 % of the text on one thread whatever
+        // it does; one in each section leaves about half.
+        let text = format!("{}{}", section("paths", 150, 1000), section("c", 100, 1000));
+        let splits = plan(&text);
+        let [first, second] = splits[..] else {
+            panic!("two splits: {splits:?}")
+        };
+        let half = text.find("c:").unwrap();
+        assert_eq!((first.to, second.to), (half, text.len()));
+        assert!(
+            cost(text.len(), &splits) <= text.len() / 2 + 2 * 1100,
+            "{splits:?}"
+        );
+    }
+
+    #[test]
+    fn the_cost_of_a_plan_is_the_longer_thread_and_what_waits_for_the_helper() {
+        let split = |from, to| Split { from, to, col: 2 };
+        // 40 here while the helper does 50, then 10 more.
+        assert_eq!(cost(100, &[split(40, 90)]), 60);
+        // 20 here, the helper's 30 first, then 10 more here and the helper's 30: 60, then 10.
+        assert_eq!(cost(100, &[split(20, 50), split(60, 90)]), 70);
+        assert_eq!(cost(100, &[]), 100);
     }
 
     #[test]
     fn runs_to_the_end_of_the_text_when_the_mapping_does() {
         let text = format!("a: 1\n{}", section("components", 100, 1000));
-        let split = plan(&text).expect("a split");
+        let [split] = plan(&text)[..] else {
+            panic!("one split")
+        };
         assert_eq!(split.to, text.len());
     }
 
@@ -266,10 +341,10 @@ mod tests {
 
     #[test]
     fn no_split_for_small_documents_or_lopsided_ones() {
-        assert_eq!(plan(&section("paths", 10, 100)), None);
+        assert_eq!(plan(&section("paths", 10, 100)), []);
         // One huge entry: any cut leaves one part nearly empty.
         let text = format!("paths:\n  big:\n{}  small: 1\n", "    - x\n".repeat(10_000));
-        assert_eq!(plan(&text), None);
+        assert_eq!(plan(&text), []);
     }
 
     #[test]
@@ -277,6 +352,6 @@ mod tests {
         let text = format!("list:\n{}", "  - a: 1\n    b: 2\n  # c: 3\n".repeat(4000));
         // Every `b` is the first entry after a `- a`, and every other line a comment or an
         // item: nothing to cut at.
-        assert_eq!(plan(&text), None);
+        assert_eq!(plan(&text), []);
     }
 }
