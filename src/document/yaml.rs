@@ -30,9 +30,9 @@
 //! Block scalars are read again with yaml-ast-parser's algorithm, whose values and extents
 //! differ from the specification in corner cases (keep chomping, trailing blank lines).
 //!
-//! A document of 32 KB or more is loaded by two threads where two cores are available: a run of
-//! entries of one mapping on the helper, the rest here ([`split`]); the result is the same to
-//! the node ids, and where the parts do not line up the load starts over on one thread.
+//! A document of 32 KB or more is loaded by two threads where two cores are available: one or
+//! two runs of entries of a mapping on the helper, the rest here ([`split`]); the result is the
+//! same to the node ids, and where the parts do not line up the load starts over on one thread.
 
 pub mod fast;
 pub mod split;

@@ -1,9 +1,9 @@
-//! Where to cut a YAML document in two, so that two threads can load it.
+//! Where to cut a YAML document, so that two threads can load it.
 //!
 //! A [`Split`] is a run of entries of one block mapping, from a line to the end of that mapping:
-//! the helper thread loads those entries ([`super::fast::FastEvents::only`]) while the lint's
-//! own thread loads everything else ([`super::fast::FastEvents::all_but`]), and the loader puts
-//! them where they belong. The plan is a guess from indentation alone; the producers check it
+//! the helper thread loads those entries ([`super::fast::FastEvents::only`]), and those of a
+//! second split after it, while the lint's own thread loads everything else
+//! ([`super::fast::FastEvents::all_but`]), and the loader puts them where they belong. The plan is a guess from indentation alone; the producers check it
 //! as they read, and anything that does not line up makes the load start over on one thread.
 
 /// Documents smaller than this load on one thread: a helper's start is worth ~0.3 ms of load
