@@ -141,8 +141,7 @@ fn load_split(
             let text = Arc::clone(text);
             let limits = limits.clone();
             PendingSplit {
-                at: split.to,
-                col: split.col,
+                split,
                 part: helper::fork(move || load_split_part(&text, split, file, &limits)),
             }
         })
@@ -186,17 +185,15 @@ fn load_split_part(
 /// The error that makes a split load start over on one thread; never reported.
 fn unaligned() -> LoadError {
     LoadError::Syntax {
-        message: "the two parts of a split load do not line up".into(),
+        message: "the parts of a split load do not line up".into(),
         offset: 0,
     }
 }
 
-/// A split's entries, being loaded by another thread, and where they go.
+/// A split's entries, being loaded by another thread. The first event at or after the
+/// split's end comes after them.
 struct PendingSplit {
-    /// The offset where the split ends: the first event at or after it comes after the entries.
-    at: usize,
-    /// Column of the entries' keys.
-    col: usize,
+    split: Split,
     part: Forked<Result<SplitPart, LoadError>>,
 }
 
@@ -408,7 +405,11 @@ impl<'a> Loader<'a> {
             let (event, span) = next.map_err(|e| self.scan_error(&e))?;
             if !self.split.is_empty() {
                 let start = self.byte(span.start.index());
-                while self.split.front().is_some_and(|split| start >= split.at) {
+                while self
+                    .split
+                    .front()
+                    .is_some_and(|pending| start >= pending.split.to)
+                {
                     self.splice()?;
                 }
             }
@@ -498,7 +499,7 @@ impl<'a> Loader<'a> {
     /// Puts the split's entries in place, at the end of the open mapping they belong to: the
     /// loader is then where loading them here would have left it, down to the node ids.
     fn splice(&mut self) -> Result<(), LoadError> {
-        let Some(split) = self.split.pop_front() else {
+        let Some(pending) = self.split.pop_front() else {
             return Ok(());
         };
         let depth = self.stack.len();
@@ -508,7 +509,7 @@ impl<'a> Loader<'a> {
                 flow: false,
                 indent,
                 ..
-            }) if *indent == split.col
+            }) if *indent == pending.split.col
                 && matches!(m.key, KeySlot::Empty)
                 && self.open_entries.len() > m.entries_from => {}
             _ => return Err(unaligned()),
@@ -517,7 +518,7 @@ impl<'a> Loader<'a> {
             tree,
             diagnostics,
             entries: part,
-        } = split.part.join()?;
+        } = pending.part.join()?;
         if depth + part.depth - 1 > self.limits.max_depth {
             return Err(unaligned()); // loaded on one thread, for the error it reports
         }
@@ -533,7 +534,6 @@ impl<'a> Loader<'a> {
                 d
             }));
         self.last_end = self.last_end.max(part.events_end);
-        self.deepest = self.deepest.max(depth + part.depth - 1);
         if let Some(m) = top_map(&mut self.stack) {
             m.raw_keys.extend(part.raw_keys);
             m.diags.extend(part.diags);

@@ -140,19 +140,10 @@ pub struct FastEvents<'a> {
     ascii: bool,
     /// Markers carry byte offsets and no line or column ([`FastEvents::with_byte_offsets`]).
     byte_offsets: bool,
-    /// What part of a split load this producer reads, if any.
-    part: Option<Part>,
-    /// With [`Part::AllBut`]: the splits not yet passed, the next one last.
+    /// With [`FastEvents::only`]: the split whose lines alone are read.
+    only: Option<Split>,
+    /// With [`FastEvents::all_but`]: the splits not yet passed, the next one last.
     holes: Vec<Split>,
-}
-
-/// A producer's part of a split load.
-#[derive(Debug, Clone, Copy)]
-enum Part {
-    /// Everything but the splits' lines: at a split's first line, reading goes on at its end.
-    AllBut,
-    /// A split's lines alone, as a document whose root is the mapping they are entries of.
-    Only(Split),
 }
 
 impl<'a> FastEvents<'a> {
@@ -188,7 +179,7 @@ impl<'a> FastEvents<'a> {
             m_line_extra: 0,
             ascii: true,
             byte_offsets: true,
-            part: None,
+            only: None,
             holes: Vec::new(),
         }
     }
@@ -199,7 +190,6 @@ impl<'a> FastEvents<'a> {
     /// entry of an open mapping.
     pub fn all_but(text: &'a str, splits: &[Split]) -> Self {
         let mut events = Self::with_byte_offsets(text);
-        events.part = Some(Part::AllBut);
         events.holes = splits.iter().rev().copied().collect();
         events
     }
@@ -211,7 +201,7 @@ impl<'a> FastEvents<'a> {
     /// split, say).
     pub fn only(text: &'a str, split: Split) -> Self {
         let mut events = Self::with_byte_offsets(text);
-        events.part = Some(Part::Only(split));
+        events.only = Some(split);
         events
     }
 
@@ -392,7 +382,7 @@ impl<'a> FastEvents<'a> {
     }
 
     fn start(&mut self) -> Step<()> {
-        if let Some(Part::Only(split)) = self.part {
+        if let Some(split) = self.only {
             return self.start_split(split);
         }
         prescan(self.b)?;
@@ -467,19 +457,16 @@ impl<'a> FastEvents<'a> {
                 None => return self.finish(),
             }
         }
-        match self.part {
-            Some(Part::Only(split)) if p >= split.to => {
-                // The line after the split closes the split's blocks, as in the whole text.
-                if self.line_start(p) != split.to || ind >= split.col {
-                    return give_up("a value runs on past the split", p);
-                }
-                self.close_blocks(p, ind);
-                self.push(Kind::DocumentEnd, p, p);
-                self.push(Kind::StreamEnd, p, p);
-                self.state = State::Done;
-                return Ok(());
+        if let Some(split) = self.only.filter(|split| p >= split.to) {
+            // The line after the split closes the split's blocks, as in the whole text.
+            if self.line_start(p) != split.to || ind >= split.col {
+                return give_up("a value runs on past the split", p);
             }
-            _ => {}
+            self.close_blocks(p, ind);
+            self.push(Kind::DocumentEnd, p, p);
+            self.push(Kind::StreamEnd, p, p);
+            self.state = State::Done;
+            return Ok(());
         }
         if ind == 0 && self.is_document_marker(p) {
             return give_up("document marker", p);

@@ -3,8 +3,9 @@
 //! A [`Split`] is a run of entries of one block mapping, from a line to the end of that mapping:
 //! the helper thread loads those entries ([`super::fast::FastEvents::only`]), and those of a
 //! second split after it, while the lint's own thread loads everything else
-//! ([`super::fast::FastEvents::all_but`]), and the loader puts them where they belong. The plan is a guess from indentation alone; the producers check it
-//! as they read, and anything that does not line up makes the load start over on one thread.
+//! ([`super::fast::FastEvents::all_but`]), and the loader puts them where they belong. The plan
+//! is a guess from indentation alone; the producers check it as they read, and anything that
+//! does not line up makes the load start over on one thread.
 
 /// Documents smaller than this load on one thread: a helper's start is worth ~0.3 ms of load
 /// at best.
@@ -138,16 +139,8 @@ fn for_each_split(text: &str, mut f: impl FnMut(Split)) {
             _ => open.push((indent, froms.len())),
         }
     });
+    // Lines at column 0 are never candidates, so this ends every one that is left.
     close_deeper(&mut open, &mut froms, 0, b.len());
-    for &(col, first) in open.iter().rev() {
-        for &from in &froms[first..] {
-            f(Split {
-                from,
-                to: b.len(),
-                col,
-            });
-        }
-    }
 }
 
 /// Calls `f` with the start and bytes (without the `\n`) of every line of `b`.
