@@ -142,9 +142,13 @@ mod tests {
     fn dropped_work_is_not_run() {
         let ran = Arc::new(Mutex::new(false));
         let flag = Arc::clone(&ran);
-        // The helper's queue is first in, first out: the marker job runs after the dropped
-        // fork's job, which must find nothing to do.
+        // The helper's queue is first in, first out. A job that waits for the gate keeps the
+        // helper from starting the fork's job before the fork is dropped (it would run it, as
+        // it should), and the marker job runs after it, which must find nothing to do.
+        let (open_gate, gate) = std::sync::mpsc::channel::<()>();
+        offer(Box::new(move || gate.recv().unwrap_or(())));
         drop(fork(move || *lock(&flag) = true));
+        drop(open_gate);
         let (sent, received) = std::sync::mpsc::channel();
         offer(Box::new(move || sent.send(()).unwrap_or(())));
         received.recv().expect("the helper runs jobs");

@@ -228,6 +228,7 @@ impl Place {
         }
     }
 
+    /// The place of `phys`, the child of this node under `key` or at `index`.
     fn child(
         &self,
         doc: &Document,
@@ -235,11 +236,17 @@ impl Place {
         key: Option<&str>,
         index: Option<usize>,
     ) -> Place {
+        // Read where it is written, this node's child is its own written child: looking it up
+        // by key again would make walking an object's children quadratic in their number.
+        let loc = match self.loc {
+            Some(l) if l == self.node => Some(phys),
+            l => l.and_then(|l| written_child(doc, l, key, index)),
+        };
         Place {
             phys,
             node: doc.resolve(phys),
             parent_physical: self.physical(),
-            loc: self.loc.and_then(|l| written_child(doc, l, key, index)),
+            loc,
         }
     }
 

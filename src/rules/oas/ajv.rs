@@ -18,6 +18,7 @@ use regress::Regex;
 use super::formats::Format;
 use super::js;
 use super::key_pattern::KeyPattern;
+use super::unique::{self, DeepHasher};
 use crate::document::{Document, NodeId, Segment, Value};
 use crate::rules::pattern::JsRegex;
 
@@ -103,6 +104,63 @@ pub enum Dep {
     Schema(SIdx),
 }
 
+/// `enum`: the allowed values, and of a long list its strings and numbers as sets, so that an
+/// instance is not compared with every value (a document's example array checked against its
+/// own enum of 20,000 values would otherwise cost seconds).
+#[derive(Debug)]
+pub struct Enum {
+    pub values: Vec<serde_json::Value>,
+    index: Option<EnumIndex>,
+}
+
+#[derive(Debug, Default)]
+struct EnumIndex {
+    strings: FxHashSet<Box<str>>,
+    /// Bits of the values as `f64` (what `ajv`'s comparison sees), `-0` as `0`.
+    numbers: FxHashSet<u64>,
+}
+
+/// Lists longer than this get an [`EnumIndex`].
+const ENUM_INDEX_MIN_VALUES: usize = 32;
+
+impl Enum {
+    pub fn new(values: Vec<serde_json::Value>) -> Self {
+        let index = (values.len() > ENUM_INDEX_MIN_VALUES).then(|| {
+            let mut index = EnumIndex::default();
+            for value in &values {
+                match value {
+                    serde_json::Value::String(s) => {
+                        index.strings.insert(s.as_str().into());
+                    }
+                    serde_json::Value::Number(n) => {
+                        index.numbers.extend(n.as_f64().map(number_bits));
+                    }
+                    _ => {}
+                }
+            }
+            index
+        });
+        Enum { values, index }
+    }
+
+    /// Whether a string or number instance is one of the values, when the list is indexed
+    /// (no value of another kind can equal it).
+    fn indexed(&self, instance: &View<'_>) -> Option<bool> {
+        let index = self.index.as_ref()?;
+        match *instance {
+            View::Str(s) => Some(index.strings.contains(s)),
+            // NaN equals nothing.
+            View::Num(n) => Some(!n.is_nan() && index.numbers.contains(&number_bits(n))),
+            _ => None,
+        }
+    }
+}
+
+/// `n`'s bits, `-0` as `0` (so that equal numbers have equal bits).
+fn number_bits(n: f64) -> u64 {
+    (n + 0.0).to_bits()
+}
+
 /// `ajv-errors` `errorMessage`.
 #[derive(Debug, Default)]
 pub struct ErrorMessage {
@@ -128,7 +186,7 @@ pub struct Kw {
     /// Whether the types were declared (an empty `type: []` still counts).
     pub has_type: bool,
     pub nullable: bool,
-    pub r#enum: Option<Vec<serde_json::Value>>,
+    pub r#enum: Option<Box<Enum>>,
     pub not: Option<SIdx>,
     pub any_of: Option<Vec<SIdx>>,
     pub one_of: Option<Vec<SIdx>>,
@@ -899,14 +957,17 @@ impl<'a> Validator<'a> {
                     gate!();
                 }
             }
-            if let Some(values) = &kw.r#enum {
-                if !values.iter().any(|v| self.equals_json(inst, v, 0)) {
+            if let Some(allowed) = &kw.r#enum {
+                let found = allowed
+                    .indexed(&view)
+                    .unwrap_or_else(|| allowed.values.iter().any(|v| self.equals_json(inst, v, 0)));
+                if !found {
                     self.error(
                         s,
                         "enum",
                         || "must be equal to one of the allowed values".into(),
                         || Params {
-                            allowed_values: Some(values.clone()),
+                            allowed_values: Some(allowed.values.clone()),
                             ..Params::default()
                         },
                     );
@@ -1381,16 +1442,12 @@ impl<'a> Validator<'a> {
             }
             None
         } else {
-            for i in (0..items.len()).rev() {
-                for j in (0..i).rev() {
-                    let a = self.child(items[i]);
-                    let b = self.child(items[j]);
-                    if self.equals_nodes(a, b, 0) {
-                        return Some((j, i));
-                    }
-                }
-            }
-            None
+            let mut hasher = DeepHasher::new(self.doc, |node| self.child(node));
+            unique::last_duplicate(
+                items.len(),
+                |i| hasher.hash(self.child(items[i]), 0),
+                |i, j| self.equals_nodes(self.child(items[i]), self.child(items[j]), 0),
+            )
         }
     }
 
@@ -1846,7 +1903,7 @@ impl<'a> Validator<'a> {
         if a == b {
             return true;
         }
-        if depth > 256 {
+        if depth > unique::MAX_DEPTH {
             return false;
         }
         match (self.view(Inst::Node(a)), self.view(Inst::Node(b))) {
@@ -1862,13 +1919,17 @@ impl<'a> Validator<'a> {
             }
             (View::Obj(x), View::Obj(y)) => {
                 x.len() == y.len()
-                    && x.iter().all(|(k, v)| {
-                        y.iter()
-                            .rev()
-                            .find(|(k2, _)| k2 == k)
-                            .is_some_and(|(_, w)| {
-                                self.equals_nodes(self.child(*v), self.child(*w), depth + 1)
-                            })
+                    && x.iter().zip(y).all(|((k, v), (k_at, w_at))| {
+                        // Keys are unique, and equal objects mostly list them in one order: the
+                        // entry at the same place first, a search (quadratic) only if not.
+                        let w = if k == k_at {
+                            Some(w_at)
+                        } else {
+                            y.iter().rev().find(|(k2, _)| k2 == k).map(|(_, w)| w)
+                        };
+                        w.is_some_and(|w| {
+                            self.equals_nodes(self.child(*v), self.child(*w), depth + 1)
+                        })
                     })
             }
             _ => false,

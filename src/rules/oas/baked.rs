@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use regress::Regex;
 
-use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
+use super::ajv::{js_regex, Dep, Dialect, Enum, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
 use super::formats::Format;
 use super::key_pattern::KeyPattern;
 use super::spec::Compiled;
@@ -155,7 +155,11 @@ fn apply(kw: &mut Kw, k: &K, regexes: &mut HashMap<&'static str, Arc<Regex>>) {
         K::TypeText(text) => kw.type_text = text.into(),
         K::HasType => kw.has_type = true,
         K::Nullable => kw.nullable = true,
-        K::Enum(values) => kw.r#enum = Some(values.iter().map(|v| json(v)).collect()),
+        K::Enum(values) => {
+            kw.r#enum = Some(Box::new(Enum::new(
+                values.iter().map(|v| json(v)).collect(),
+            )))
+        }
         K::Not(i) => kw.not = Some(i),
         K::AnyOf(list) => kw.any_of = Some(list.to_vec()),
         K::OneOf(list) => kw.one_of = Some(list.to_vec()),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use regress::Regex;
 
-use super::ajv::{js_regex, Dep, Dialect, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
+use super::ajv::{js_regex, Dep, Dialect, Enum, ErrorMessage, JType, Kw, SIdx, SNode, SchemaSet};
 use super::formats::Format;
 use super::key_pattern::KeyPattern;
 use crate::document::{Document, NodeId, Target, Value};
@@ -246,7 +246,7 @@ fn compile_object<'s, C: Compiler<'s>>(
     }
     if let Some(v) = get("enum") {
         if let serde_json::Value::Array(values) = c.json(v) {
-            kw.r#enum = Some(values);
+            kw.r#enum = Some(Box::new(Enum::new(values)));
         }
     }
     if let Some(v) = get("not") {

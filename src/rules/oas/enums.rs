@@ -2,6 +2,7 @@
 
 use super::descent::each_node;
 use super::js;
+use super::unique::{self, DeepHasher};
 use crate::document::{Document, NodeId, Value};
 use crate::rules::openapi_version::truthy;
 use crate::rules::{Check, Report, Sink};
@@ -12,7 +13,7 @@ fn deep_equal(doc: &Document, a: NodeId, b: NodeId, depth: usize) -> bool {
     if a == b {
         return true;
     }
-    if depth > 256 {
+    if depth > unique::MAX_DEPTH {
         return false;
     }
     match (doc.tree.value(a), doc.tree.value(b)) {
@@ -60,12 +61,12 @@ impl Check for DuplicatedEntryInEnum {
             let Value::Array(items) = doc.value(enum_.node) else {
                 return;
             };
-            let pair = (0..items.len()).rev().find_map(|i| {
-                (0..i)
-                    .rev()
-                    .find(|&j| deep_equal(doc, items[i], items[j], 0))
-                    .map(|j| (j, i))
-            });
+            let mut hasher = DeepHasher::new(doc, |node| doc.resolve(node));
+            let pair = unique::last_duplicate(
+                items.len(),
+                |i| hasher.hash(doc.resolve(items[i]), 0),
+                |i, j| deep_equal(doc, items[i], items[j], 0),
+            );
             if let Some((j, i)) = pair {
                 sink.push(Report {
                     node: enum_.report(doc),

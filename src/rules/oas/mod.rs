@@ -36,6 +36,7 @@ mod security_defined;
 mod server_variables;
 mod spec;
 mod tags_uniqueness;
+mod unique;
 mod unresolved;
 mod unused_component;
 mod valid_example;

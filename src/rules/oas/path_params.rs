@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::js;
 use super::operation_id_unique::OPERATION_KEYS;
 use crate::document::{Document, NodeId, Value};
@@ -20,18 +22,22 @@ pub struct PathParams;
 #[derive(Default, Clone)]
 struct JsMap<T> {
     entries: Vec<(String, T)>,
+    /// Where each key is in `entries`: an operation may define thousands of parameters.
+    positions: FxHashMap<String, usize>,
 }
 
 impl<T: Clone> JsMap<T> {
     fn has(&self, key: &str) -> bool {
-        self.entries.iter().any(|(k, _)| k == key)
-            || super::js::OBJECT_PROTOTYPE_KEYS.contains(&key)
+        self.positions.contains_key(key) || super::js::OBJECT_PROTOTYPE_KEYS.contains(&key)
     }
 
     fn set(&mut self, key: String, value: T) {
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
-            Some(e) => e.1 = value,
-            None => self.entries.push((key, value)),
+        match self.positions.get(&key) {
+            Some(&at) => self.entries[at].1 = value,
+            None => {
+                self.positions.insert(key.clone(), self.entries.len());
+                self.entries.push((key, value));
+            }
         }
     }
 
@@ -209,13 +215,15 @@ impl Check for PathParams {
             } else {
                 unique.insert(normalized, path.to_string());
             }
+            // In the path's order, and as a set: a path may have thousands.
             let mut elements: Vec<String> = Vec::new();
+            let mut element_set: FxHashSet<String> = FxHashSet::default();
             for &(s, e) in &spans {
                 let p: String = path[s..e]
                     .chars()
                     .filter(|c| !matches!(c, '{' | '}' | '?' | '*' | ';'))
                     .collect();
-                if elements.contains(&p) {
+                if !element_set.insert(p.clone()) {
                     run.report(
                         item_at,
                         format!(
@@ -242,7 +250,7 @@ impl Check for PathParams {
                     defined.set(k, v);
                 }
                 for (name, at) in defined.keys_in_order() {
-                    if !elements.contains(&name) {
+                    if !element_set.contains(&name) {
                         run.report(
                             at,
                             format!("Parameter \"{name}\" must be used in path \"{path}\"."),

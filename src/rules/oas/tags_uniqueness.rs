@@ -1,5 +1,7 @@
 //! `openapi-tags-uniqueness` — `/core/publish-openapi`.
 
+use rustc_hash::FxHashSet;
+
 use crate::document::{Document, Value};
 use crate::rules::{Check, Report, Sink};
 
@@ -30,10 +32,11 @@ impl Check for TagsUniqueness {
             let Some(text) = doc.as_str(name) else { return };
             names.push((name, text));
         }
-        for (i, (node, text)) in names.iter().enumerate() {
-            if names[..i].iter().any(|(_, t)| t == text) {
+        let mut seen = FxHashSet::default();
+        for (node, text) in names {
+            if !seen.insert(text) {
                 sink.push(Report {
-                    node: *node,
+                    node,
                     error: Some(format!(
                         "\"tags\" object contains duplicate tag name \"{text}\"."
                     )),

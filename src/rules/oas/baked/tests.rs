@@ -148,8 +148,8 @@ fn records(kw: &Kw) -> Vec<String> {
     push((!type_text.is_empty()).then(|| format!("K::TypeText({})", lit(type_text))));
     push(has_type.then(|| "K::HasType".into()));
     push(nullable.then(|| "K::Nullable".into()));
-    push(r#enum.as_ref().map(|values| {
-        let values: Vec<String> = values.iter().map(|v| lit(&v.to_string())).collect();
+    push(r#enum.as_ref().map(|allowed| {
+        let values: Vec<String> = allowed.values.iter().map(|v| lit(&v.to_string())).collect();
         format!("K::Enum(&[{}])", values.join(", "))
     }));
     push(not.map(|i| format!("K::Not({i})")));
