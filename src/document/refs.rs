@@ -108,7 +108,14 @@ struct Resolver<'a> {
     /// Where pointers looked up from outside any other lookup lead, by file and pointer: an API
     /// refers to each of its components from many places, and a step scans an object's keys.
     looked_up: FxHashMap<FileId, FxHashMap<Box<str>, Result<NodeId, NodeId>>>,
+    /// The keys of objects with many entries that pointers step through, indexed at the first
+    /// step: thousands of schemas referring to each other would otherwise each be looked up
+    /// among all of `components/schemas`, entry by entry.
+    wide_objects: FxHashMap<NodeId, FxHashMap<Box<str>, NodeId>>,
 }
+
+/// Objects with more entries than this are indexed for pointer steps.
+const WIDE_OBJECT_ENTRIES: usize = 32;
 
 /// Resolves every reference reachable from the root of `doc`, recording unresolvable ones in
 /// the order the reference linter's resolver reports them (it keeps only the first error of each
@@ -125,6 +132,7 @@ pub fn resolve_all(doc: &mut Document, base_dir: &Path, limits: &Limits) {
         crawled: NodeSet::default(),
         in_progress: FxHashSet::default(),
         looked_up: FxHashMap::default(),
+        wide_objects: FxHashMap::default(),
     };
     let mut errors = r.crawl(root_file, root, 0);
     errors.extend(r.collapse_chains());
@@ -294,6 +302,13 @@ impl Resolver<'_> {
     fn step(&mut self, file: FileId, cur: NodeId, seg: &str) -> Option<NodeId> {
         let tree = &self.doc.tree;
         let direct = match tree.value(cur) {
+            Value::Object(entries) if entries.len() > WIDE_OBJECT_ENTRIES => self
+                .wide_objects
+                .entry(cur)
+                // Later entries win, as in `raw_get`.
+                .or_insert_with(|| entries.iter().map(|(k, v)| (k.clone(), *v)).collect())
+                .get(seg)
+                .copied(),
             Value::Object(_) => tree.raw_get(cur, seg),
             Value::Array(items) => seg
                 .parse::<usize>()

@@ -184,9 +184,11 @@ impl Place {
         visit: &Visit<'_, S>,
         parent_loc: Option<NodeId>,
     ) -> Place {
-        let loc = match visit.parent {
-            Some(_) => parent_loc.and_then(|l| written_child(doc, l, visit.key, visit.index)),
-            None => parent_loc,
+        let loc = match (visit.parent, parent_loc) {
+            // The parent read where it is written: see `Place::child`.
+            (Some(parent), Some(l)) if l == parent => Some(visit.phys),
+            (Some(_), l) => l.and_then(|l| written_child(doc, l, visit.key, visit.index)),
+            (None, l) => l,
         };
         Place {
             phys: visit.phys,

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use regress::Regex;
 
@@ -121,7 +121,7 @@ struct EnumIndex {
 }
 
 /// Lists longer than this get an [`EnumIndex`].
-const ENUM_INDEX_MIN_VALUES: usize = 32;
+const ENUM_INDEX_MIN_VALUES: usize = 128;
 
 impl Enum {
     pub fn new(values: Vec<serde_json::Value>) -> Self {
@@ -159,6 +159,47 @@ impl Enum {
 /// `n`'s bits, `-0` as `0` (so that equal numbers have equal bits).
 fn number_bits(n: f64) -> u64 {
     (n + 0.0).to_bits()
+}
+
+/// Names looked up in a list of keyed entries (an instance's keys, a schema's `properties`):
+/// scanned, unless both the list and the number of names to look up are long, when hashing the
+/// list first keeps an object of thousands of entries checked against as many names from being
+/// quadratic (and scanning spares the many objects of some entries checked against a few
+/// names the hashing). The last of a repeated name wins.
+struct Lookup<'a, T> {
+    entries: &'a [(Box<str>, T)],
+    index: Option<FxHashMap<&'a str, usize>>,
+}
+
+/// [`Lookup`] hashes lists longer than this when more names than this are looked up in them.
+const LOOKUP_INDEX_MIN: usize = 32;
+
+impl<'a, T> Lookup<'a, T> {
+    /// `lookups`: how many names will be looked up, at most (asked of long lists only).
+    #[inline(always)]
+    fn new(entries: &'a [(Box<str>, T)], lookups: impl FnOnce() -> usize) -> Self {
+        let index = (entries.len() > LOOKUP_INDEX_MIN && lookups() > LOOKUP_INDEX_MIN).then(|| {
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (&**k, i))
+                .collect()
+        });
+        Lookup { entries, index }
+    }
+
+    #[inline(always)]
+    fn get(&self, name: &str) -> Option<&'a T> {
+        let entries = self.entries;
+        match &self.index {
+            Some(index) => index.get(name).map(|&i| &entries[i].1),
+            None => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| &**k == name)
+                .map(|(_, v)| v),
+        }
+    }
 }
 
 /// `ajv-errors` `errorMessage`.
@@ -1471,7 +1512,14 @@ impl<'a> Validator<'a> {
         };
         let count = raw_entries.len() as f64;
         let hidden = self.hidden_key(self.current_node());
-        let has = |key: &str| hidden != Some(key) && raw_entries.iter().any(|(k, _)| &**k == key);
+        let keys = Lookup::new(raw_entries, || {
+            let rare = kw.rare();
+            kw.properties.as_ref().map_or(0, Vec::len)
+                + kw.required.as_ref().map_or(0, Vec::len)
+                + rare.dependencies.as_ref().map_or(0, Vec::len)
+                + rare.dependent_required.as_ref().map_or(0, Vec::len)
+        });
+        let has = |key: &str| hidden != Some(key) && keys.get(key).is_some();
         macro_rules! fail {
             () => {
                 valid = false;
@@ -1518,11 +1566,11 @@ impl<'a> Validator<'a> {
             ev.all = true;
             if !self.set.always_valid(additional) {
                 let is_false = matches!(self.set.nodes[additional as usize], SNode::Bool(false));
+                let properties = Lookup::new(kw.properties.as_deref().unwrap_or_default(), || {
+                    raw_entries.len()
+                });
                 for (key, child) in entries() {
-                    let defined = kw
-                        .properties
-                        .as_ref()
-                        .is_some_and(|p| p.iter().any(|(n, _)| n == key))
+                    let defined = properties.get(key).is_some()
                         || kw
                             .pattern_properties
                             .as_ref()
@@ -1598,7 +1646,7 @@ impl<'a> Validator<'a> {
             if track && !ev.all {
                 ev.keys.extend(props.iter().map(|(n, _)| &**n));
             }
-            if !self.eval_properties(props, raw_entries, hidden) {
+            if !self.eval_properties(props, &keys, hidden) {
                 fail!();
             }
         }
@@ -1711,7 +1759,7 @@ impl<'a> Validator<'a> {
     fn eval_properties(
         &mut self,
         props: &'a [(Box<str>, SIdx)],
-        raw_entries: &'a [(Box<str>, NodeId)],
+        keys: &Lookup<'a, NodeId>,
         hidden: Option<&str>,
     ) -> bool {
         let mut valid = true;
@@ -1720,7 +1768,7 @@ impl<'a> Validator<'a> {
             if hidden == Some(&**name) {
                 continue;
             }
-            let Some(&(_, child)) = raw_entries.iter().rev().find(|(k, _)| k == name) else {
+            let Some(&child) = keys.get(name) else {
                 continue;
             };
             if !self.set.always_valid(*sub) {
@@ -1770,7 +1818,8 @@ impl<'a> Validator<'a> {
             }
         }
         let props = kw.properties.as_deref().unwrap_or_default();
-        let valid = self.eval_properties(props, raw_entries, hidden);
+        let keys = Lookup::new(raw_entries, || props.len());
+        let valid = self.eval_properties(props, &keys, hidden);
         self.ref_depth -= 1;
         if valid {
             self.memo.extend(branch_key.into_iter().chain(target_key));

@@ -1,5 +1,7 @@
 //! `operation-parameters`.
 
+use rustc_hash::FxHashSet;
+
 use super::operation_fields::operation_objects;
 use crate::document::{Document, Value};
 use crate::rules::walk::Place;
@@ -52,7 +54,7 @@ impl Check for OperationParameters {
             if items.len() < 2 {
                 continue;
             }
-            let mut seen: Vec<String> = Vec::new();
+            let mut seen: FxHashSet<String> = FxHashSet::default();
             let mut duplicates = Vec::new();
             let (mut bodies, mut form_data) = (Vec::new(), 0usize);
             for (_, param) in params.children(doc) {
@@ -64,10 +66,8 @@ impl Check for OperationParameters {
                     fingerprint_part(doc, &param, "in"),
                     fingerprint_part(doc, &param, "name")
                 );
-                if seen.contains(&fingerprint) {
+                if !seen.insert(fingerprint) {
                     duplicates.push(param);
-                } else {
-                    seen.push(fingerprint);
                 }
                 match param.field(doc, "in").and_then(|i| doc.as_str(i.node)) {
                     Some("body") => bodies.push(param),

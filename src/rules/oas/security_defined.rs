@@ -1,5 +1,7 @@
 //! `oas2-operation-security-defined` and `oas3-operation-security-defined`.
 
+use rustc_hash::FxHashMap;
+
 use crate::document::{Document, NodeId, Value};
 use crate::rules::walk::Place;
 use crate::rules::{Check, Report, Sink};
@@ -9,9 +11,32 @@ pub(crate) const OPERATION_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// JavaScript's `name in object` on a plain object parsed from the document.
-fn js_in(doc: &Document, object: NodeId, name: &str) -> bool {
-    doc.tree.raw_get(object, name).is_some() || super::js::OBJECT_PROTOTYPE_KEYS.contains(&name)
+/// A plain object parsed from the document, as JavaScript's `name in object` sees it. Its keys
+/// are hashed once: a document may define thousands of schemes or scopes and name them all.
+struct JsObject<'d> {
+    /// Each key's value (the last, for a key written twice).
+    keys: FxHashMap<&'d str, NodeId>,
+}
+
+impl<'d> JsObject<'d> {
+    fn of(doc: &'d Document, object: NodeId) -> Self {
+        JsObject {
+            keys: doc
+                .tree
+                .entries(object)
+                .iter()
+                .map(|(k, v)| (&**k, *v))
+                .collect(),
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.keys.contains_key(name) || super::js::OBJECT_PROTOTYPE_KEYS.contains(&name)
+    }
+
+    fn get(&self, name: &str) -> Option<NodeId> {
+        self.keys.get(name).copied()
+    }
 }
 
 /// Security requirements must name a defined security scheme, and their scopes must be defined
@@ -52,33 +77,37 @@ impl OperationSecurityDefined {
         tree.is_object(defs).then_some(defs)
     }
 
-    /// `isScopeDefined`: `scope` among the scheme's (oas2) or any flow's (oas3) scopes.
-    fn scope_defined(&self, doc: &Document, scheme: Option<NodeId>, scope: &str) -> bool {
+    /// The `scopes` objects `isScopeDefined` looks a scope up in: the scheme's (oas2) or each
+    /// flow's (oas3); none when the scheme is not an object.
+    fn scopes<'d>(&self, doc: &'d Document, scheme: Option<NodeId>) -> Vec<JsObject<'d>> {
         let tree = &doc.tree;
         let Some(scheme) = scheme.filter(|&s| tree.is_object(s)) else {
-            return false;
+            return Vec::new();
         };
-        let in_scopes = |holder: NodeId| {
+        let scopes_of = |holder: NodeId| {
             tree.raw_get(holder, "scopes")
                 .filter(|&s| tree.is_object(s))
-                .is_some_and(|s| js_in(doc, s, scope))
+                .map(|s| JsObject::of(doc, s))
         };
         if self.oas2 {
-            return in_scopes(scheme);
+            return scopes_of(scheme).into_iter().collect();
         }
         let Some(flows) = tree.raw_get(scheme, "flows").filter(|&f| tree.is_object(f)) else {
-            return false;
+            return Vec::new();
         };
         tree.entries(flows)
             .iter()
-            .any(|(_, flow)| tree.is_object(*flow) && in_scopes(*flow))
+            .filter(|(_, flow)| tree.is_object(*flow))
+            .filter_map(|(_, flow)| scopes_of(*flow))
+            .collect()
     }
 
     /// Checks one requirement (`api`: it is one of `$.security[*]`).
-    fn requirement(
+    fn requirement<'d>(
         &self,
-        doc: &Document,
-        defs: Option<NodeId>,
+        doc: &'d Document,
+        defs: Option<&JsObject<'d>>,
+        scopes_by_scheme: &mut FxHashMap<Option<NodeId>, Vec<JsObject<'d>>>,
         req: Place,
         api: bool,
         sink: &mut Sink,
@@ -101,7 +130,7 @@ impl OperationSecurityDefined {
         };
         for (name, scopes) in req.children(doc) {
             let name = name.unwrap_or_default();
-            let scheme_defined = defs.is_some_and(|d| js_in(doc, d, name));
+            let scheme_defined = defs.is_some_and(|d| d.has(name));
             if !scheme_defined {
                 let object = if api { "API" } else { "Operation" };
                 sink.push(Report {
@@ -113,10 +142,13 @@ impl OperationSecurityDefined {
                 });
                 continue;
             }
-            let scheme = defs.and_then(|d| doc.tree.raw_get(d, name));
+            let scheme = defs.and_then(|d| d.get(name));
+            let defined_scopes = scopes_by_scheme
+                .entry(scheme)
+                .or_insert_with(|| self.scopes(doc, scheme));
             for (_, scope) in scopes.children(doc) {
                 let text = doc.as_str(scope.node).unwrap_or_default();
-                if !self.scope_defined(doc, scheme, text) {
+                if !defined_scopes.iter().any(|scopes| scopes.has(text)) {
                     sink.push(Report {
                         node: scope.report(doc),
                         error: Some(format!("\"{text}\" must be listed among scopes.")),
@@ -133,11 +165,14 @@ impl Check for OperationSecurityDefined {
         let Some(root) = doc.root.filter(|&r| doc.tree.is_object(r)) else {
             return;
         };
-        let defs = self.definitions(doc, root);
+        let defs = self.definitions(doc, root).map(|d| JsObject::of(doc, d));
+        let defs = defs.as_ref();
+        // Each scheme's scopes, hashed once however many requirements name it.
+        let mut scopes_by_scheme = FxHashMap::default();
         let root = Place::new(doc, root, true);
         if let Some(security) = root.field(doc, "security") {
             for (_, req) in security.children(doc) {
-                self.requirement(doc, defs, req, true, sink);
+                self.requirement(doc, defs, &mut scopes_by_scheme, req, true, sink);
             }
         }
         let Some(paths) = root.field(doc, "paths") else {
@@ -152,7 +187,7 @@ impl Check for OperationSecurityDefined {
                     continue;
                 };
                 for (_, req) in security.children(doc) {
-                    self.requirement(doc, defs, req, false, sink);
+                    self.requirement(doc, defs, &mut scopes_by_scheme, req, false, sink);
                 }
             }
         }

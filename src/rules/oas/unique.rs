@@ -24,6 +24,7 @@ pub const MAX_DEPTH: usize = 256;
 /// `(j, i)`: the last item `i` of `len` items equal to an earlier one, and the closest such
 /// `j`. `equal(i, j)` compares two items; `hash(i)` must be the same for items it says are
 /// equal ([`DeepHasher`]).
+#[inline]
 pub fn last_duplicate(
     len: usize,
     mut hash: impl FnMut(usize) -> u64,
