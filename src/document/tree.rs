@@ -21,8 +21,9 @@ pub enum Value {
     Number(f64),
     String(Box<str>),
     Array(Vec<NodeId>),
-    /// Entries in document order. Duplicate keys are kept (the parser reports them); lookups
-    /// take the last one, as JavaScript object construction does.
+    /// Entries in document order, each key once: the loaders merge a repeated key as JavaScript
+    /// object construction does (first place, last value) and report it. Lookups take the last
+    /// entry of a key all the same.
     Object(Vec<(Box<str>, NodeId)>),
 }
 
