@@ -423,3 +423,42 @@ fn server_variable_combinations_are_bounded() {
         );
     }
 }
+
+/// Schemas that refer to the next one from two branches, 40 levels deep: validating an example
+/// against the first asks for 2^40 evaluations (and, with `anyOf`, as many errors: a 2 KB
+/// document of 26 levels had the lint killed for memory). The examples of a document share a
+/// budget of evaluations; one that runs out of it is not reported, nor are those after it.
+#[test]
+fn examples_of_doubling_schemas_are_bounded() {
+    use serde_json::json;
+    let media = |schema: &str| {
+        json!({"get": {"responses": {"200": {"description": "x", "content": {"application/json": {
+            "schema": {"$ref": format!("#/components/schemas/{schema}")}, "example": "x"
+        }}}}}})
+    };
+    for combinator in ["anyOf", "oneOf"] {
+        let mut schemas: serde_json::Map<_, _> = (0..40)
+            .map(|k| {
+                let next = json!({"$ref": format!("#/components/schemas/S{}", k + 1)});
+                (format!("S{k}"), json!({combinator: [next.clone(), next]}))
+            })
+            .collect();
+        schemas.insert("S40".into(), json!({"type": "integer"}));
+        let document = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1.0.0"},
+            // Six levels (64 leaves), checked first, are within the budget; forty are not.
+            "paths": {"/a-six": media("S34"), "/b-forty": media("S0")},
+            "components": {"schemas": schemas},
+        });
+        let findings = lint_within_a_minute(&document, RulesetId::Adr221);
+        let reported = messages(&findings, "oas3-valid-media-example");
+        assert!(!reported.is_empty(), "{combinator}");
+        assert!(
+            reported
+                .iter()
+                .all(|(path, _)| path.starts_with("paths./a-six.")),
+            "{combinator}: {reported:?}"
+        );
+    }
+}

@@ -691,6 +691,9 @@ pub struct Options {
     pub dialect: Dialect,
 }
 
+/// Errors one validation records at most: real documents have a few hundred at most.
+const MAX_ERRORS: usize = 100_000;
+
 /// One validation run.
 pub struct Validator<'a> {
     set: &'a SchemaSet,
@@ -702,6 +705,12 @@ pub struct Validator<'a> {
     ref_depth: u32,
     dyn_anchors: Vec<(&'a str, SIdx)>,
     memo: FxHashSet<(SIdx, NodeId)>,
+    /// Memoised pairs found invalid while quiet: with no errors to record, the verdict is all
+    /// there is, and a schema that refers to another from two branches (`anyOf: [{$ref: B},
+    /// {$ref: B}]`, B alike, 26 levels deep) would otherwise be evaluated 2^26 times.
+    invalid: FxHashSet<(SIdx, NodeId)>,
+    /// Evaluations left ([`Validator::with_steps`]); at none, the validation ends.
+    steps_left: usize,
     /// Inside `anyOf`/`oneOf` branches, `not`, `if`, `contains` or `propertyNames`: an error
     /// does not end the validation (`ajv`'s `compositeRule`).
     composite: bool,
@@ -728,11 +737,26 @@ impl<'a> Validator<'a> {
             ref_depth: 0,
             dyn_anchors: Vec::new(),
             memo: FxHashSet::default(),
+            invalid: FxHashSet::default(),
+            steps_left: usize::MAX,
             composite: false,
             halted: false,
             quiet: false,
             hide: None,
         }
+    }
+
+    /// At most `steps` evaluations of a schema on an instance, over every validation of this
+    /// validator. A document's own schemas are not memoised, and one that refers to another
+    /// from two branches, level after level, asks for 2^levels evaluations.
+    pub fn with_steps(mut self, steps: usize) -> Self {
+        self.steps_left = steps;
+        self
+    }
+
+    /// The evaluations left of [`Validator::with_steps`].
+    pub fn steps_left(&self) -> usize {
+        self.steps_left
     }
 
     /// Whether `node` is valid against schema `root`, without recording errors and stopping at
@@ -814,6 +838,12 @@ impl<'a> Validator<'a> {
         if self.halted || self.quiet {
             return;
         }
+        if self.errors.len() >= MAX_ERRORS {
+            // What a schema built to multiply errors asks for (2^26 of them from a 2 KB
+            // document); the validation ends with those it has.
+            self.halted = true;
+            return;
+        }
         if !self.opts.all_errors && !self.composite {
             self.halted = true;
         }
@@ -877,9 +907,10 @@ impl<'a> Validator<'a> {
     }
 
     fn eval(&mut self, s: SIdx, inst: Inst<'a>, track: bool) -> (bool, Evaluated<'a>) {
-        if self.halted {
+        if self.halted || self.steps_left == 0 {
             return (false, Evaluated::default());
         }
+        self.steps_left -= 1;
         let set = self.set;
         match &set.nodes[s as usize] {
             SNode::Bool(true) => (true, Evaluated::default()),
@@ -901,10 +932,19 @@ impl<'a> Validator<'a> {
                     if self.memo.contains(&key) {
                         return (true, Evaluated::default());
                     }
+                    if self.quiet && self.invalid.contains(&key) {
+                        return (false, Evaluated::default());
+                    }
                 }
                 let r = self.eval_obj(s, kw, inst, track);
-                if let (Some(key), true) = (memo_key, r.0) {
-                    self.memo.insert(key);
+                match (memo_key, r.0) {
+                    (Some(key), true) => {
+                        self.memo.insert(key);
+                    }
+                    (Some(key), false) if self.quiet && !self.halted => {
+                        self.invalid.insert(key);
+                    }
+                    _ => {}
                 }
                 r
             }

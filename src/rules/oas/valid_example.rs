@@ -246,8 +246,17 @@ struct Examples<'d> {
     meta_root: SIdx,
     /// Swagger 2.0: a schema's boolean `required` is deleted before validation.
     oas2: bool,
+    /// Evaluations left for the document's examples ([`Validator::with_steps`]); an example
+    /// whose validation runs out of them is not reported (a deliberate deviation: the
+    /// reference would take as long as the schema asks, 2^levels for some).
+    steps_left: usize,
     sink: &'d mut Sink,
 }
+
+/// Evaluations the examples of a document may take, at least and per node of the document: a
+/// real document's take a few per node.
+const EXAMPLE_STEPS_MIN: usize = 2_000_000;
+const EXAMPLE_STEPS_PER_NODE: usize = 200;
 
 impl<'d> Examples<'d> {
     fn new(doc: &'d Document, sink: &'d mut Sink) -> Self {
@@ -280,6 +289,8 @@ impl<'d> Examples<'d> {
             oas2,
             meta,
             meta_root: meta_schema.map_or(0, |m| m.root),
+            steps_left: EXAMPLE_STEPS_MIN
+                .saturating_add(EXAMPLE_STEPS_PER_NODE.saturating_mul(doc.tree.node_count())),
             sink,
         }
     }
@@ -330,8 +341,11 @@ impl<'d> Examples<'d> {
                 formats: true,
                 dialect: self.dialect,
             },
-        );
-        if v.is_valid(root, value) || v.validate(root, value) {
+        )
+        .with_steps(self.steps_left);
+        let valid = v.is_valid(root, value) || v.validate(root, value);
+        self.steps_left = v.steps_left();
+        if valid || self.steps_left == 0 {
             return;
         }
         let mut errors = std::mem::take(&mut v.errors);
