@@ -111,7 +111,8 @@ struct Resolver<'a> {
     /// The keys of objects with many entries that pointers step through, indexed at the first
     /// step: thousands of schemas referring to each other would otherwise each be looked up
     /// among all of `components/schemas`, entry by entry.
-    wide_objects: FxHashMap<NodeId, FxHashMap<Box<str>, NodeId>>,
+    /// Keyed (`std`'s hasher): the keys are the document's.
+    wide_objects: FxHashMap<NodeId, HashMap<Box<str>, NodeId>>,
 }
 
 /// Objects with more entries than this are indexed for pointer steps.

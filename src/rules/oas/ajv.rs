@@ -9,9 +9,9 @@
 //! loaded [`Document`], read either physically (`resolve: false`, as `oas3-schema` sees the
 //! unresolved document) or through resolved `$ref`s.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use regress::Regex;
 
@@ -114,10 +114,12 @@ pub struct Enum {
 }
 
 #[derive(Debug, Default)]
+/// Keyed hash sets (`std`'s), as every index of the document's own strings and numbers:
+/// a document must not be able to pick values that collide.
 struct EnumIndex {
-    strings: FxHashSet<Box<str>>,
+    strings: HashSet<Box<str>>,
     /// Bits of the values as `f64` (what `ajv`'s comparison sees), `-0` as `0`.
-    numbers: FxHashSet<u64>,
+    numbers: HashSet<u64>,
 }
 
 /// Lists longer than this get an [`EnumIndex`].
@@ -168,7 +170,8 @@ fn number_bits(n: f64) -> u64 {
 /// names the hashing). The last of a repeated name wins.
 struct Lookup<'a, T> {
     entries: &'a [(Box<str>, T)],
-    index: Option<FxHashMap<&'a str, usize>>,
+    /// Keyed (`std`'s hasher), so that a document cannot pick keys that collide.
+    index: Option<HashMap<&'a str, usize>>,
 }
 
 /// [`Lookup`] hashes lists longer than this when more names than this are looked up in them.

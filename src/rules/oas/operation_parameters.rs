@@ -1,6 +1,6 @@
 //! `operation-parameters`.
 
-use rustc_hash::FxHashSet;
+use std::collections::HashSet;
 
 use super::operation_fields::operation_objects;
 use crate::document::{Document, Value};
@@ -54,7 +54,7 @@ impl Check for OperationParameters {
             if items.len() < 2 {
                 continue;
             }
-            let mut seen: FxHashSet<String> = FxHashSet::default();
+            let mut seen: HashSet<String> = HashSet::new();
             let mut duplicates = Vec::new();
             let (mut bodies, mut form_data) = (Vec::new(), 0usize);
             for (_, param) in params.children(doc) {

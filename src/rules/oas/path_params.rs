@@ -1,8 +1,6 @@
 //! `path-params` — `/core/publish-openapi`.
 
-use std::collections::HashMap;
-
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::js;
 use super::operation_id_unique::OPERATION_KEYS;
@@ -23,7 +21,8 @@ pub struct PathParams;
 struct JsMap<T> {
     entries: Vec<(String, T)>,
     /// Where each key is in `entries`: an operation may define thousands of parameters.
-    positions: FxHashMap<String, usize>,
+    /// Keyed (`std`'s hasher), so that a document cannot pick names that collide.
+    positions: HashMap<String, usize>,
 }
 
 impl<T: Clone> JsMap<T> {
@@ -217,7 +216,7 @@ impl Check for PathParams {
             }
             // In the path's order, and as a set: a path may have thousands.
             let mut elements: Vec<String> = Vec::new();
-            let mut element_set: FxHashSet<String> = FxHashSet::default();
+            let mut element_set: HashSet<String> = HashSet::new();
             for &(s, e) in &spans {
                 let p: String = path[s..e]
                     .chars()

@@ -1,5 +1,7 @@
 //! `oas2-operation-security-defined` and `oas3-operation-security-defined`.
 
+use std::collections::HashMap;
+
 use rustc_hash::FxHashMap;
 
 use crate::document::{Document, NodeId, Value};
@@ -14,8 +16,9 @@ pub(crate) const OPERATION_METHODS: [&str; 8] = [
 /// A plain object parsed from the document, as JavaScript's `name in object` sees it. Its keys
 /// are hashed once: a document may define thousands of schemes or scopes and name them all.
 struct JsObject<'d> {
-    /// Each key's value (the last, for a key written twice).
-    keys: FxHashMap<&'d str, NodeId>,
+    /// Each key's value (the last, for a key written twice); keyed (`std`'s hasher), so that
+    /// a document cannot pick names that collide.
+    keys: HashMap<&'d str, NodeId>,
 }
 
 impl<'d> JsObject<'d> {

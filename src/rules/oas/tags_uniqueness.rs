@@ -1,6 +1,6 @@
 //! `openapi-tags-uniqueness` — `/core/publish-openapi`.
 
-use rustc_hash::FxHashSet;
+use std::collections::HashSet;
 
 use crate::document::{Document, Value};
 use crate::rules::{Check, Report, Sink};
@@ -32,7 +32,7 @@ impl Check for TagsUniqueness {
             let Some(text) = doc.as_str(name) else { return };
             names.push((name, text));
         }
-        let mut seen = FxHashSet::default();
+        let mut seen = HashSet::new();
         for (node, text) in names {
             if !seen.insert(text) {
                 sink.push(Report {
